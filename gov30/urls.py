@@ -1,0 +1,11 @@
+from django.contrib import admin
+from django.urls import include, path
+
+admin.site.site_header = "gov30 정부3.0 실행계획 관리"
+admin.site.site_title = "gov30 관리"
+admin.site.index_title = "계획 데이터 관리"
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("", include("reports.urls")),
+]

@@ -6,6 +6,7 @@ from initiatives.models import (
     Agency,
     Department,
     Indicator,
+    IndicatorTargetChange,
     Milestone,
     Plan,
     Programme,
@@ -34,9 +35,16 @@ class MilestoneInline(admin.TabularInline):
 
 
 class IndicatorInline(admin.TabularInline):
+    """Shown here, edited on the indicator's own page, where a target is set once and then governed."""
+
     model = Indicator
     extra = 0
-    fields = ("order", "name", "unit", "target", "year", "baseline", "cumulative", "higher_is_better", "source_text")
+    fields = ("order", "name", "unit", "target", "year", "baseline", "cumulative", "higher_is_better")
+    readonly_fields = fields
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Plan)
@@ -64,6 +72,7 @@ class ProgrammeAdmin(admin.ModelAdmin):
 @admin.register(Department)
 class DepartmentAdmin(admin.ModelAdmin):
     search_fields = ("name",)
+    filter_horizontal = ("members",)
 
 
 @admin.register(Agency)
@@ -125,8 +134,25 @@ class MilestoneAdmin(admin.ModelAdmin):
     list_select_related = ("task",)
 
 
+class TargetChangeInline(admin.TabularInline):
+    model = IndicatorTargetChange
+    extra = 0
+    fields = ("changed_at", "old_target", "new_target", "reason", "changed_by")
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Indicator)
 class IndicatorAdmin(admin.ModelAdmin):
+    inlines = [TargetChangeInline]
+
+    def get_readonly_fields(self, request, obj=None):
+        # Once set, a target changes only through the portal's target page (who, when, why).
+        return ("target",) if obj else ()
+
     list_display = ("task", "name", "target", "unit", "year")
     list_filter = ("task__plan", "year", "task__department")
     search_fields = ("name", "source_text")

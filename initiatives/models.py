@@ -3,6 +3,7 @@
 Every fact loaded from the plan keeps the sentence it came from in ``source_text`` (원문).
 """
 
+from django.conf import settings
 from django.db import models
 from django.urls import reverse
 
@@ -68,6 +69,9 @@ class Programme(models.Model):
 
 class Department(models.Model):
     name = models.CharField("부서명", max_length=100, unique=True)
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, related_name="departments", blank=True, verbose_name="소속 담당자"
+    )
 
     class Meta:
         verbose_name = "주관부서"
@@ -200,3 +204,26 @@ class Indicator(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class IndicatorTargetChange(models.Model):
+    """A governed change of an indicator's target: who, when, why, from what to what."""
+
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.CASCADE, related_name="target_changes", verbose_name="성과지표"
+    )
+    old_target = models.DecimalField("이전 목표", max_digits=14, decimal_places=2)
+    new_target = models.DecimalField("새 목표", max_digits=14, decimal_places=2)
+    reason = models.TextField("변경 사유")
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="변경자"
+    )
+    changed_at = models.DateTimeField("변경 일시")
+
+    class Meta:
+        verbose_name = "목표 변경 이력"
+        verbose_name_plural = "목표 변경 이력"
+        ordering = ["indicator", "changed_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.indicator}: {self.old_target} → {self.new_target}"

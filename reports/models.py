@@ -1,1 +1,249 @@
-# Create your models here.
+"""Quarterly progress: reporting periods, reports and their parts, history, exceptions, evidence.
+
+Rules (who may do what, when, and what a transition does) live in ``reports.rules``,
+``reports.permissions`` and ``reports.services``; these models hold data and small invariants.
+"""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+
+from budgets.models import BudgetLine
+from initiatives.models import Indicator, Milestone, Plan, Task
+
+
+class ReportingPeriod(models.Model):
+    class State(models.TextChoices):
+        SCHEDULED = "scheduled", "예정"
+        OPEN = "open", "진행"
+        CLOSED = "closed", "마감"
+        LOCKED = "locked", "확정"
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="periods", verbose_name="실행계획")
+    quarter = models.PositiveSmallIntegerField("분기", choices=[(q, f"{q}분기") for q in range(1, 5)])
+    opens_on = models.DateField("시작일")
+    due_on = models.DateField("제출 기한")
+    state = models.CharField("상태", max_length=10, choices=State.choices, default=State.SCHEDULED)
+
+    class Meta:
+        verbose_name = "보고 분기"
+        verbose_name_plural = "보고 분기"
+        ordering = ["plan", "quarter"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "quarter"], name="unique_quarter_per_plan"),
+            models.CheckConstraint(condition=models.Q(due_on__gte=models.F("opens_on")), name="due_after_open"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.plan.year}년 {self.quarter}분기"
+
+
+class ProgressReport(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "작성중"
+        SUBMITTED = "submitted", "제출"
+        RETURNED = "returned", "반려"
+        APPROVED = "approved", "승인"
+
+    class SelfAssessment(models.TextChoices):
+        ON_TRACK = "on_track", "정상"
+        AT_RISK = "at_risk", "주의"
+        DELAYED = "delayed", "지연"
+
+    task = models.ForeignKey(Task, on_delete=models.PROTECT, related_name="reports", verbose_name="과제")
+    period = models.ForeignKey(
+        ReportingPeriod, on_delete=models.PROTECT, related_name="reports", verbose_name="보고 분기"
+    )
+    status = models.CharField("상태", max_length=10, choices=Status.choices, default=Status.DRAFT)
+    achievements = models.TextField("주요 추진실적", blank=True)
+    problems = models.TextField("문제점 및 대책", blank=True)
+    next_steps = models.TextField("향후 계획", blank=True)
+    self_assessment = models.CharField("자체 진단", max_length=10, choices=SelfAssessment.choices, blank=True)
+    # Lost-update guard: every save is a conditional UPDATE on this number.
+    version = models.PositiveIntegerField("버전", default=1)
+    is_sample = models.BooleanField("예시 자료", default=False)
+    created_at = models.DateTimeField("작성 시작", auto_now_add=True)
+    updated_at = models.DateTimeField("최종 저장", auto_now=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="제출자",
+    )
+    submitted_at = models.DateTimeField("제출 일시", null=True, blank=True)
+    first_submitted_at = models.DateTimeField("최초 제출 일시", null=True, blank=True)
+    returned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="반려자",
+    )
+    returned_at = models.DateTimeField("반려 일시", null=True, blank=True)
+    return_comment = models.TextField("반려 의견", blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="승인자",
+    )
+    approved_at = models.DateTimeField("승인 일시", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "분기 실적 보고"
+        verbose_name_plural = "분기 실적 보고"
+        ordering = ["period", "task__number"]
+        constraints = [models.UniqueConstraint(fields=["task", "period"], name="unique_report_per_task_period")]
+        indexes = [models.Index(fields=["period", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.task} — {self.period}"
+
+
+class IndicatorResult(models.Model):
+    report = models.ForeignKey(ProgressReport, on_delete=models.CASCADE, related_name="indicator_results")
+    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="results", verbose_name="지표")
+    actual = models.DecimalField("실적", max_digits=14, decimal_places=2, null=True, blank=True)
+    comment = models.TextField("설명", blank=True)
+
+    class Meta:
+        verbose_name = "지표 실적"
+        verbose_name_plural = "지표 실적"
+        ordering = ["report", "indicator__order"]
+        constraints = [models.UniqueConstraint(fields=["report", "indicator"], name="unique_result_per_indicator")]
+
+
+class MilestoneProgress(models.Model):
+    class Status(models.TextChoices):
+        PLANNED = "planned", "예정"
+        IN_PROGRESS = "in_progress", "진행중"
+        DONE = "done", "완료"
+        LATE = "late", "지연"
+        CANCELLED = "cancelled", "취소"
+
+    report = models.ForeignKey(ProgressReport, on_delete=models.CASCADE, related_name="milestone_progress")
+    milestone = models.ForeignKey(Milestone, on_delete=models.PROTECT, related_name="progress", verbose_name="추진일정")
+    status = models.CharField("진행 상태", max_length=12, choices=Status.choices, default=Status.PLANNED)
+    actual_start = models.DateField("실제 시작일", null=True, blank=True)
+    actual_end = models.DateField("실제 완료일", null=True, blank=True)
+    delay_reason = models.TextField("지연 사유", blank=True)
+
+    class Meta:
+        verbose_name = "일정 진행"
+        verbose_name_plural = "일정 진행"
+        ordering = ["report", "milestone__order"]
+        constraints = [models.UniqueConstraint(fields=["report", "milestone"], name="unique_progress_per_milestone")]
+
+
+class BudgetExecution(models.Model):
+    report = models.ForeignKey(ProgressReport, on_delete=models.CASCADE, related_name="budget_executions")
+    budget_line = models.ForeignKey(
+        BudgetLine, on_delete=models.PROTECT, related_name="executions", verbose_name="사업내용"
+    )
+    spent_to_date = models.BigIntegerField("지출액 누계(백만원)", null=True, blank=True)
+    explanation = models.TextField("초과·부진 사유", blank=True)
+
+    class Meta:
+        verbose_name = "예산 집행"
+        verbose_name_plural = "예산 집행"
+        ordering = ["report", "budget_line__order"]
+        constraints = [
+            models.UniqueConstraint(fields=["report", "budget_line"], name="unique_execution_per_line"),
+            models.CheckConstraint(
+                condition=models.Q(spent_to_date__isnull=True) | models.Q(spent_to_date__gte=0),
+                name="spent_not_negative",
+            ),
+        ]
+
+
+class LateChangeException(models.Model):
+    """Permission, granted by the planning office with a reason, to change a report of a closed quarter."""
+
+    report = models.ForeignKey(ProgressReport, on_delete=models.CASCADE, related_name="exceptions")
+    reason = models.TextField("예외 사유")
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="승인자"
+    )
+    granted_at = models.DateTimeField("승인 일시")
+    revoked_at = models.DateTimeField("종료 일시", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "마감 후 수정 예외"
+        verbose_name_plural = "마감 후 수정 예외"
+        ordering = ["-granted_at"]
+
+    def __str__(self) -> str:
+        return f"{self.report}: {self.reason[:30]}"
+
+
+class ReportEvent(models.Model):
+    """One entry of a report's history: a save or a transition, with every changed value."""
+
+    class Action(models.TextChoices):
+        CREATE = "create", "작성 시작"
+        SAVE = "save", "저장"
+        SUBMIT = "submit", "제출"
+        RETURN = "return", "반려"
+        APPROVE = "approve", "승인"
+        REOPEN = "reopen", "재개"
+        EXCEPTION = "exception", "마감 후 수정 허용"
+        EVIDENCE = "evidence", "증빙 첨부"
+
+    report = models.ForeignKey(ProgressReport, on_delete=models.CASCADE, related_name="events")
+    action = models.CharField("구분", max_length=10, choices=Action.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="처리자"
+    )
+    at = models.DateTimeField("일시")
+    from_status = models.CharField("이전 상태", max_length=10, blank=True)
+    to_status = models.CharField("이후 상태", max_length=10, blank=True)
+    comment = models.TextField("의견·사유", blank=True)
+    # [{"field": "...", "label": "...", "old": "...", "new": "..."}]
+    changes = models.JSONField("변경 내용", default=list, blank=True)
+    exception = models.ForeignKey(
+        LateChangeException,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="events",
+        verbose_name="적용 예외",
+    )
+
+    class Meta:
+        verbose_name = "보고 이력"
+        verbose_name_plural = "보고 이력"
+        ordering = ["report", "at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.report} {self.get_action_display()} {self.at:%Y-%m-%d %H:%M}"
+
+
+def evidence_upload_to(instance: "Evidence", filename: str) -> str:
+    # Never build a stored path from the uploaded name; the name is kept only for display.
+    return f"evidence/{uuid.uuid4().hex}"
+
+
+class Evidence(models.Model):
+    report = models.ForeignKey(ProgressReport, on_delete=models.CASCADE, related_name="evidence")
+    kind = models.CharField("종류", max_length=50)
+    file = models.FileField("파일", upload_to=evidence_upload_to)
+    original_name = models.CharField("원래 파일명", max_length=255)
+    size = models.PositiveBigIntegerField("크기(바이트)")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="첨부자"
+    )
+    uploaded_at = models.DateTimeField("첨부 일시")
+
+    class Meta:
+        verbose_name = "증빙 파일"
+        verbose_name_plural = "증빙 파일"
+        ordering = ["report", "uploaded_at"]
+
+    def __str__(self) -> str:
+        return self.original_name

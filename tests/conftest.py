@@ -36,3 +36,133 @@ def seed_text() -> str:
 
 def fold(text: str) -> str:
     return " ".join(text.split())
+
+
+# ---------------------------------------------------------------- the cast
+
+
+def make_user(username: str, role: str | None, department_names: tuple[str, ...] = (), **extra):
+    from django.contrib.auth import get_user_model
+
+    from initiatives.models import Department
+    from reports.permissions import ensure_roles_exist
+
+    groups = {g.name: g for g in ensure_roles_exist()}
+    user = get_user_model().objects.create_user(username, password="pw-for-tests-only", first_name=username, **extra)
+    if role:
+        user.groups.add(groups[role])
+    for name in department_names:
+        Department.objects.get(name=name).members.add(user)
+    return user
+
+
+@pytest.fixture
+def officer(db):
+    """An officer of 자치행정과, which owns tasks 6 and 15 (찾아가는 동주민센터)."""
+    from reports.permissions import OFFICER
+
+    return make_user("자치행정과 담당자", OFFICER, ("자치행정과",))
+
+
+@pytest.fixture
+def other_officer(db):
+    from reports.permissions import OFFICER
+
+    return make_user("주차계획과 담당자", OFFICER, ("주차계획과",))
+
+
+@pytest.fixture
+def reviewer(db):
+    from reports.permissions import REVIEWER
+
+    return make_user("정보기획 검토자", REVIEWER)
+
+
+@pytest.fixture
+def administrator(db):
+    return make_user("관리자", None, is_superuser=True, is_staff=True)
+
+
+@pytest.fixture
+def periods(plan):
+    from reports.services import periods_ensure
+
+    return periods_ensure(plan=plan)
+
+
+@pytest.fixture
+def open_q1(periods):
+    from reports.models import ReportingPeriod
+
+    ReportingPeriod.objects.filter(pk=periods[0].pk).update(state="open")
+    periods[0].refresh_from_db()
+    return periods[0]
+
+
+@pytest.fixture
+def task(plan):
+    """Task 15 (찾아가는 동주민센터): indicators, 2017 milestones and a 2017 budget line."""
+    return plan.tasks.get(number=15)
+
+
+@pytest.fixture
+def report(task, open_q1, officer):
+    """Task 15's Q1 report, freshly started by its officer."""
+    from reports.services import report_start
+
+    return report_start(task=task, period=open_q1, user=officer)
+
+
+def complete_data(report, **overrides) -> dict:
+    """Values that make the report submittable; overrides replace report-level fields."""
+    data = {
+        "achievements": "3단계 확대 대상 59개 동 선정",
+        "problems": "특이사항 없음",
+        "next_steps": "2분기 인력 충원",
+        "self_assessment": "on_track",
+        "indicator_results": {
+            r.pk: {"actual": r.indicator.target, "comment": ""} for r in report.indicator_results.all()
+        },
+        "milestone_progress": {
+            m.pk: {"status": "in_progress", "actual_start": None, "actual_end": None, "delay_reason": ""}
+            for m in report.milestone_progress.all()
+        },
+        "budget_executions": {b.pk: {"spent_to_date": 10, "explanation": ""} for b in report.budget_executions.all()},
+    }
+    data.update(overrides)
+    return data
+
+
+def post_data(report, **overrides) -> dict:
+    """The report form as the browser would post it, filled with submittable values."""
+    report.refresh_from_db()
+    data = {
+        "report-version": str(report.version),
+        "report-achievements": "3단계 확대 대상 59개 동 선정",
+        "report-problems": "특이사항 없음",
+        "report-next_steps": "2분기 인력 충원",
+        "report-self_assessment": "on_track",
+    }
+    groups = {
+        "indicator_results": [
+            (r.pk, {"actual": str(r.indicator.target), "comment": ""}) for r in report.indicator_results.all()
+        ],
+        "milestone_progress": [
+            (m.pk, {"status": "in_progress", "actual_start": "", "actual_end": "", "delay_reason": ""})
+            for m in report.milestone_progress.all()
+        ],
+        "budget_executions": [
+            (b.pk, {"spent_to_date": "10", "explanation": ""}) for b in report.budget_executions.all()
+        ],
+    }
+    for prefix, rows in groups.items():
+        data[f"{prefix}-TOTAL_FORMS"] = str(len(rows))
+        data[f"{prefix}-INITIAL_FORMS"] = str(len(rows))
+        data[f"{prefix}-MIN_NUM_FORMS"] = "0"
+        data[f"{prefix}-MAX_NUM_FORMS"] = "1000"
+        for i, (pk, values) in enumerate(rows):
+            data[f"{prefix}-{i}-id"] = str(pk)
+            for name, value in values.items():
+                data[f"{prefix}-{i}-{name}"] = value
+    data.update(overrides)
+    return data

@@ -1,5 +1,6 @@
 """The README's two commands: CI runs the test one; setup_portal is the run one's set-up step."""
 
+import json
 import re
 import subprocess
 import sys
@@ -31,19 +32,28 @@ def test_ci_runs_the_readme_test_command_on_both_databases():
 
 
 @pytest.mark.django_db
-def test_setup_portal_prints_url_and_admin_login_and_is_idempotent(tmp_path, monkeypatch):
+def test_setup_portal_prints_url_and_demo_logins_and_is_idempotent(tmp_path, monkeypatch):
+    from initiatives.models import Department
+    from reports import permissions
     from reports.management.commands import setup_portal
 
     monkeypatch.setattr(setup_portal, "DEMO_LOGINS", tmp_path / ".demo-logins")
     first, second = StringIO(), StringIO()
     call_command("setup_portal", stdout=first)
+    passwords = json.loads((tmp_path / ".demo-logins").read_text())
     call_command("setup_portal", stdout=second)
     assert "http://127.0.0.1:8000/" in first.getvalue()
-    password = (tmp_path / ".demo-logins").read_text().strip()
-    assert f"계정 admin / 비밀번호 {password}" in first.getvalue()
-    assert f"비밀번호 {password}" in second.getvalue()
-    assert get_user_model().objects.get(username="admin").check_password(password)
-    assert get_user_model().objects.filter(username="admin").count() == 1
+    users = get_user_model().objects
+    owning = Department.objects.filter(tasks__isnull=False).distinct()
+    assert users.filter(groups__name=permissions.OFFICER).count() == owning.count() == 15
+    assert all(d.members.filter(groups__name=permissions.OFFICER).count() == 1 for d in owning)
+    assert permissions.is_reviewer(users.get(username="reviewer"))
+    assert permissions.is_administrator(users.get(username="admin"))
+    for username, password in passwords.items():
+        assert f"{username:<12} / {password}" in first.getvalue()
+        assert f"{username:<12} / {password}" in second.getvalue()
+        assert users.get(username=username).check_password(password)
+    assert users.count() == 17
 
 
 @pytest.mark.django_db

@@ -1,0 +1,11 @@
+from reports import permissions
+
+
+def roles(request) -> dict[str, bool]:
+    """Booleans for the navigation; templates decide nothing themselves."""
+    user = request.user
+    return {
+        "nav_is_officer": permissions.is_officer(user),
+        "nav_is_reviewer": permissions.is_reviewer(user),
+        "nav_is_administrator": permissions.is_administrator(user),
+    }

@@ -1,0 +1,119 @@
+"""Who may see or change what. Views, forms, admin and exports all ask here.
+
+Roles are Django groups; which departments an officer belongs to is data
+(``Department.members``). Objects outside a user's reach are a 404; a visible object asked
+for an action the user may not take is a 403.
+"""
+
+from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import Http404
+
+from initiatives.models import Department, Task
+from reports.models import Evidence, ProgressReport
+
+OFFICER = "부서 담당자"
+REVIEWER = "정보기획담당관 검토자"
+ADMINISTRATOR = "관리자"
+ROLES = (OFFICER, REVIEWER, ADMINISTRATOR)
+
+
+def _groups(user) -> set[str]:
+    if not user.is_authenticated:
+        return set()
+    cached = getattr(user, "_gov30_groups", None)
+    if cached is None:
+        cached = set(user.groups.values_list("name", flat=True))
+        user._gov30_groups = cached
+    return cached
+
+
+def is_administrator(user) -> bool:
+    return user.is_authenticated and (user.is_superuser or ADMINISTRATOR in _groups(user))
+
+
+def is_reviewer(user) -> bool:
+    """The planning office (정보기획담당관) reviews; administrators may do what it does."""
+    return user.is_authenticated and (REVIEWER in _groups(user) or is_administrator(user))
+
+
+def is_officer(user) -> bool:
+    return user.is_authenticated and OFFICER in _groups(user)
+
+
+def department_ids(user) -> set[int]:
+    if not user.is_authenticated:
+        return set()
+    cached = getattr(user, "_gov30_departments", None)
+    if cached is None:
+        cached = set(Department.objects.filter(members=user).values_list("pk", flat=True))
+        user._gov30_departments = cached
+    return cached
+
+
+def can_view_task_reports(user, task: Task) -> bool:
+    return is_reviewer(user) or (is_officer(user) and task.department_id in department_ids(user))
+
+
+def can_write_report_content(user, task: Task) -> bool:
+    """Only an officer of the owning department writes a report; reviewers approve or return."""
+    return is_officer(user) and task.department_id in department_ids(user)
+
+
+def can_review(user) -> bool:
+    return is_reviewer(user)
+
+
+def can_manage_periods(user) -> bool:
+    return is_reviewer(user)
+
+
+def can_change_targets(user) -> bool:
+    return is_reviewer(user)
+
+
+def reports_for_user(user, queryset: QuerySet[ProgressReport] | None = None) -> QuerySet[ProgressReport]:
+    queryset = queryset if queryset is not None else ProgressReport.objects.all()
+    if is_reviewer(user):
+        return queryset
+    if is_officer(user):
+        return queryset.filter(task__department__in=department_ids(user))
+    return queryset.none()
+
+
+def tasks_for_officer(user, queryset: QuerySet[Task]) -> QuerySet[Task]:
+    return queryset.filter(department__in=department_ids(user)) if is_officer(user) else queryset.none()
+
+
+def get_report_for_user(user, pk: int, *, write: bool = False, queryset=None) -> ProgressReport:
+    """The report if the user may see it (else 404); with write=True, 403 unless they may write it."""
+    report = reports_for_user(user, queryset).filter(pk=pk).select_related("task", "period__plan").first()
+    if report is None:
+        raise Http404("보고서를 찾을 수 없습니다.")
+    if write and not can_write_report_content(user, report.task):
+        raise PermissionDenied("검토자는 보고 내용을 수정할 수 없습니다. 승인 또는 반려만 할 수 있습니다.")
+    return report
+
+
+def get_task_for_officer(user, pk: int) -> Task:
+    task = tasks_for_officer(user, Task.objects.select_related("plan", "department")).filter(pk=pk).first()
+    if task is None:
+        raise Http404("과제를 찾을 수 없습니다.")
+    return task
+
+
+def get_evidence_for_user(user, pk: int) -> Evidence:
+    evidence = Evidence.objects.filter(pk=pk, report__in=reports_for_user(user)).first()
+    if evidence is None:
+        raise Http404("파일을 찾을 수 없습니다.")
+    return evidence
+
+
+def ensure_reviewer(user) -> None:
+    if not is_reviewer(user):
+        raise PermissionDenied("정보기획담당관 검토자만 할 수 있는 작업입니다.")
+
+
+def ensure_roles_exist() -> list[Group]:
+    return [Group.objects.get_or_create(name=name)[0] for name in ROLES]

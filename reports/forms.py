@@ -158,7 +158,16 @@ class ReportFormBundle:
 
     def is_valid(self) -> bool:
         valid = self.form.is_valid()
-        return all([fs.is_valid() for fs in self.formsets.values()]) and valid
+        valid = all([fs.is_valid() for fs in self.formsets.values()]) and valid
+        for form in self._row_forms():
+            # A posted id that is not a row of this report (tampering, or rows changed meanwhile).
+            if form.instance.pk is None:
+                form.add_error(None, "이 보고에 속하지 않는 행입니다. 화면을 새로 고친 뒤 다시 입력하세요.")
+                valid = False
+        return valid
+
+    def _row_forms(self) -> list:
+        return [form for formset in self.formsets.values() for form in formset.forms]
 
     @property
     def version(self) -> int:
@@ -187,8 +196,7 @@ class ReportFormBundle:
                 form.add_error(field, message)
 
     def error_count(self) -> int:
-        forms_ = [self.form] + [f for fs in self.formsets.values() for f in fs.forms]
-        return sum(len(f.errors) for f in forms_)
+        return sum(len(f.errors) for f in [self.form, *self._row_forms()])
 
 
 class ReviewForm(forms.Form):

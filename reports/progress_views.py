@@ -62,6 +62,8 @@ def _annotate_rows(bundle: ReportFormBundle) -> None:
     report = bundle.report
     at = services.period_start(report.period)
     for form in bundle.formsets["indicator_results"].forms:
+        if form.instance.pk is None:
+            continue
         indicator = form.instance.indicator
         form.target = services.target_in_force(indicator=indicator, at=at)
         form.rate = rules.achievement_rate(
@@ -69,6 +71,8 @@ def _annotate_rows(bundle: ReportFormBundle) -> None:
         )
     year = report.period.plan.year
     for form in bundle.formsets["budget_executions"].forms:
+        if form.instance.pk is None:
+            continue
         amounts = list(form.instance.budget_line.amounts.all())
         form.available = services.available_budget(amounts=amounts, year=year)
         form.balance, form.rate = rules.execution_figures(

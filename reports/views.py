@@ -17,6 +17,7 @@ from initiatives.selectors import (
     tasks_for_plan,
 )
 from initiatives.services import months_covered
+from reports import permissions
 from reports.exports import plan_export
 from reports.filters import TaskFilter
 from reports.tables import TaskTable
@@ -55,6 +56,7 @@ def task_detail(request, pk: int):
         "budget": budget_summary(table) if table else None,
         "milestones": milestones,
         "months": range(1, 13),
+        "can_change_targets": permissions.can_change_targets(request.user),
     }
     return render(request, "reports/task_detail.html", context)
 

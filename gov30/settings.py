@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+import plotly
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -109,7 +110,11 @@ USE_THOUSAND_SEPARATOR = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
-STATICFILES_DIRS = [BASE_DIR / "gov30" / "static"]
+# plotly.js is served from the installed plotly wheel, so that it always matches the Python side's JSON.
+STATICFILES_DIRS = [
+    BASE_DIR / "gov30" / "static",
+    ("vendor/plotly", Path(plotly.__file__).parent / "package_data"),
+]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -146,3 +151,6 @@ X_FRAME_OPTIONS = "DENY"
 MEDIA_ROOT = Path(env_str("PRIVATE_MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
 EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
 EVIDENCE_EXTENSIONS = {"pdf", "hwp", "hwpx", "doc", "docx", "xls", "xlsx", "ppt", "pptx", "jpg", "jpeg", "png"}
+
+# Version 1 of the evaluation weights (percent); the planning office changes them on /evaluation/weights/.
+EVALUATION_DEFAULT_WEIGHTS = {"indicator": 40, "milestone": 30, "budget": 20, "timeliness": 10}

@@ -35,3 +35,38 @@ class TaskFilter(django_filters.FilterSet):
 
     def filter_non_budget(self, queryset, name, value):
         return queryset.filter(budget_table__non_budget=(value == "yes"))
+
+
+QUARTERS = [(str(q), f"{q}분기") for q in range(1, 5)]
+STATUSES = [("정상", "정상"), ("주의", "주의"), ("지연", "지연"), ("판단 불가", "판단 불가")]
+
+
+class DashboardFilter(django_filters.FilterSet):
+    """Which tasks a dashboard covers; quarter and status are read by the view (status is computed)."""
+
+    quarter = django_filters.ChoiceFilter(label="분기", choices=QUARTERS, method="keep", empty_label=None)
+    area = django_filters.ModelChoiceFilter(
+        label="추진방안",
+        field_name="programme__strategic_area",
+        queryset=StrategicArea.objects.all(),
+        empty_label="전체",
+    )
+    department = django_filters.ModelChoiceFilter(
+        label="주관부서", queryset=Department.objects.filter(tasks__isnull=False).distinct(), empty_label="전체"
+    )
+    status = django_filters.ChoiceFilter(label="상태", choices=STATUSES, method="keep", empty_label="전체")
+
+    class Meta:
+        model = Task
+        fields = ["quarter", "area", "department", "status"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for f in self.form.fields.values():
+            f.widget.attrs.setdefault("class", "form-select")
+
+    def keep(self, queryset, name, value):
+        return queryset
+
+    def chosen(self, name: str, default: str = "") -> str:
+        return (self.form.cleaned_data.get(name) or default) if self.form.is_valid() else default

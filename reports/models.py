@@ -247,3 +247,116 @@ class Evidence(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+
+class ScoringWeights(models.Model):
+    """A version of the evaluation weights (percent, summing to 100). Changing them makes a new version."""
+
+    version = models.PositiveIntegerField("버전", unique=True)
+    indicator = models.PositiveSmallIntegerField("성과지표 가중치(%)")
+    milestone = models.PositiveSmallIntegerField("추진일정 가중치(%)")
+    budget = models.PositiveSmallIntegerField("예산 집행 가중치(%)")
+    timeliness = models.PositiveSmallIntegerField("보고 적시성 가중치(%)")
+    rollup_by_budget = models.BooleanField(
+        "예산 비례 합산",
+        default=False,
+        help_text="중점과제·추진방안·부서 합산 때 과제를 올해 예산에 비례해 가중(아니면 동일 가중)",
+    )
+    note = models.TextField("변경 사유", blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="설정자",
+    )
+    created_at = models.DateTimeField("설정 일시", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "평가 가중치"
+        verbose_name_plural = "평가 가중치"
+        ordering = ["-version"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(indicator__lte=100, milestone__lte=100, budget__lte=100, timeliness__lte=100),
+                name="weights_at_most_100",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"v{self.version} (지표 {self.indicator} · 일정 {self.milestone} · 예산 {self.budget} · 적시성 {self.timeliness})"
+
+    def as_dict(self) -> dict[str, int]:
+        return {
+            "indicator": self.indicator,
+            "milestone": self.milestone,
+            "budget": self.budget,
+            "timeliness": self.timeliness,
+        }
+
+
+class Evaluation(models.Model):
+    """The annual performance evaluation (추진실적 평가) of a plan year."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "작성중"
+        FINAL = "final", "확정"
+
+    plan = models.OneToOneField(Plan, on_delete=models.PROTECT, related_name="evaluation", verbose_name="실행계획")
+    weights = models.ForeignKey(ScoringWeights, on_delete=models.PROTECT, related_name="+", verbose_name="가중치")
+    status = models.CharField("상태", max_length=10, choices=Status.choices, default=Status.DRAFT)
+    run_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="실행자"
+    )
+    run_at = models.DateTimeField("실행 일시")
+    finalised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="확정자",
+    )
+    finalised_at = models.DateTimeField("확정 일시", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "추진실적 평가"
+        verbose_name_plural = "추진실적 평가"
+
+    def __str__(self) -> str:
+        return f"{self.plan.year}년 추진실적 평가"
+
+
+class TaskScore(models.Model):
+    evaluation = models.ForeignKey(Evaluation, on_delete=models.CASCADE, related_name="scores")
+    task = models.ForeignKey(Task, on_delete=models.PROTECT, related_name="scores", verbose_name="과제")
+    indicator_score = models.DecimalField("성과지표 점수", max_digits=6, decimal_places=2, null=True, blank=True)
+    milestone_score = models.DecimalField("추진일정 점수", max_digits=6, decimal_places=2, null=True, blank=True)
+    budget_score = models.DecimalField("예산 집행 점수", max_digits=6, decimal_places=2, null=True, blank=True)
+    timeliness_score = models.DecimalField("보고 적시성 점수", max_digits=6, decimal_places=2, null=True, blank=True)
+    computed_total = models.DecimalField("산출 점수", max_digits=6, decimal_places=2, null=True, blank=True)
+    adjusted_total = models.DecimalField("조정 점수", max_digits=6, decimal_places=2, null=True, blank=True)
+    adjustment_reason = models.TextField("조정 사유", blank=True)
+    adjusted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="조정자",
+    )
+    adjusted_at = models.DateTimeField("조정 일시", null=True, blank=True)
+    grade = models.CharField("등급", max_length=2, blank=True)
+    # Where every number came from: reports, values, targets, rules and the weights version.
+    provenance = models.JSONField("산출 근거", default=dict)
+
+    class Meta:
+        verbose_name = "과제별 평가 점수"
+        verbose_name_plural = "과제별 평가 점수"
+        ordering = ["evaluation", "task__number"]
+        constraints = [models.UniqueConstraint(fields=["evaluation", "task"], name="unique_score_per_task")]
+
+    @property
+    def total(self):
+        return self.adjusted_total if self.adjusted_total is not None else self.computed_total

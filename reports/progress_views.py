@@ -47,6 +47,8 @@ def my_tasks(request):
 @login_required
 @require_POST
 def report_start(request, task_pk: int, period_pk: int):
+    if not permissions.is_officer(request.user):
+        raise PermissionDenied("보고는 주관부서 담당자만 작성할 수 있습니다.")
     task = permissions.get_task_for_officer(request.user, task_pk)
     period = get_object_or_404(ReportingPeriod, pk=period_pk, plan=task.plan)
     try:
@@ -246,6 +248,7 @@ def period_list(request):
 @login_required
 @require_POST
 def period_state(request, pk: int):
+    permissions.ensure_reviewer(request.user)
     period = get_object_or_404(ReportingPeriod, pk=pk)
     form = PeriodStateForm(request.POST)
     try:

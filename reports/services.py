@@ -66,15 +66,14 @@ PERIOD_TRANSITIONS = {
 
 
 def periods_ensure(*, plan: Plan) -> list[ReportingPeriod]:
-    """The four quarters of the plan year, created with default dates where missing."""
-    periods = []
-    for quarter in range(1, 5):
+    """The four quarters of the plan year, created with default dates where missing (one query when present)."""
+    periods = {p.quarter: p for p in ReportingPeriod.objects.filter(plan=plan).select_related("plan")}
+    for quarter in set(range(1, 5)) - set(periods):
         opens_on, due_on = rules.quarter_dates(year=plan.year, quarter=quarter)
-        period, _ = ReportingPeriod.objects.get_or_create(
+        periods[quarter], _ = ReportingPeriod.objects.get_or_create(
             plan=plan, quarter=quarter, defaults={"opens_on": opens_on, "due_on": due_on}
         )
-        periods.append(period)
-    return periods
+    return [periods[q] for q in range(1, 5)]
 
 
 def period_set_state(*, period: ReportingPeriod, user, state: str) -> ReportingPeriod:

@@ -32,3 +32,33 @@ class TaskTable(tables.Table):
 
     def render_non_budget(self, value):
         return "비예산" if value else ""
+
+
+class DashboardTaskTable(tables.Table):
+    """Rows are dicts made by the dashboard view from computed task figures."""
+
+    number = tables.Column("연번", attrs={"td": {"class": "text-end"}})
+    title = tables.TemplateColumn(
+        '<a href="{{ record.url }}">{{ value }}</a>', verbose_name="과제명", order_by=("title",)
+    )
+    department = tables.Column("주관부서")
+    status = tables.TemplateColumn(
+        '<span class="badge status-{{ record.status_class }}">{{ value }}</span>'
+        '<div class="small">{{ record.explanation }}</div>',
+        verbose_name="진단(산출)",
+    )
+    self_assessment = tables.Column("자체 진단", default="–")
+    score = tables.Column("점수", default="–", attrs={"td": {"class": "text-end"}})
+    execution = tables.Column("집행률", default="–", attrs={"td": {"class": "text-end"}})
+    report = tables.TemplateColumn(
+        '{% if record.report_url %}<a href="{{ record.report_url }}">{{ value }}</a>{% else %}{{ value }}{% endif %}',
+        verbose_name="보고",
+    )
+
+    class Meta:
+        attrs = {"class": "table table-sm table-striped align-middle"}
+        empty_text = "조건에 맞는 과제가 없습니다."
+        order_by = ("number",)
+
+    def render_execution(self, value):
+        return f"{value}%"

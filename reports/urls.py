@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reports import progress_views, views
+from reports import dashboard_views, progress_views, views
 
 app_name = "reports"
 
@@ -28,4 +28,17 @@ urlpatterns = [
     path("reports/<int:pk>/exception/", progress_views.exception_grant, name="exception-grant"),
     path("reports/<int:pk>/evidence/", progress_views.evidence_upload, name="evidence-upload"),
     path("evidence/<int:pk>/", progress_views.evidence_download, name="evidence-download"),
+]
+
+urlpatterns += [
+    path("dashboard/", dashboard_views.plan_dashboard, name="dashboard"),
+    path("dashboard/departments/", dashboard_views.department_dashboard, name="dashboard-departments"),
+    path("dashboard/schedule/", dashboard_views.plan_gantt, name="dashboard-gantt"),
+    path("criteria/", dashboard_views.criteria, name="criteria"),
+    path("evaluation/", dashboard_views.evaluation_page, name="evaluation"),
+    path("evaluation/run/", dashboard_views.evaluation_run, name="evaluation-run"),
+    path("evaluation/finalise/", dashboard_views.evaluation_finalise, name="evaluation-finalise"),
+    path("evaluation/weights/", dashboard_views.weights_page, name="weights"),
+    path("evaluation/scores/<int:pk>/", dashboard_views.score_detail, name="score-detail"),
+    path("results/", dashboard_views.open_results, name="open-results"),
 ]

@@ -10,6 +10,12 @@ SEED_PATH = Path(
 )
 
 
+@pytest.fixture(autouse=True, scope="session")
+def fast_password_hasher():
+    # The production hasher is slow on purpose; tests create many users.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """Every test starts from the real 2017 plan, loaded once per session."""

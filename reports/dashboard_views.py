@@ -1,0 +1,236 @@
+"""Planning-office dashboards, the annual evaluation, the rules page and the open results page."""
+
+from decimal import Decimal, InvalidOperation
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_tables2 import RequestConfig
+
+from initiatives.models import Milestone
+from initiatives.selectors import plan_latest
+from reports import charts, dashboards, evaluation, permissions, scoring, services
+from reports.filters import DashboardFilter
+from reports.models import Evaluation, ProgressReport, TaskScore
+from reports.services import ReportActionRefused
+from reports.tables import DashboardTaskTable
+
+STATUS_CLASS = {"정상": "on_track", "주의": "attention", "지연": "delayed", "판단 불가": "undetermined"}
+
+
+def _plan():
+    plan = plan_latest()
+    if plan is None:
+        raise Http404("적재된 실행계획이 없습니다.")
+    return plan
+
+
+def _current_quarter(plan) -> str:
+    """The latest quarter that has opened, as the default view."""
+    started = [p.quarter for p in services.periods_ensure(plan=plan) if p.state != "scheduled"]
+    return str(max(started, default=1))
+
+
+def _task_rows(views, scores) -> list[dict]:
+    rows = []
+    for view in views:
+        status = view.assessment.status or "판단 불가"
+        rate = view.execution_rate
+        rows.append(
+            {
+                "number": view.task.number,
+                "title": view.task.title,
+                "url": view.task.get_absolute_url(),
+                "department": view.task.department.name,
+                "status": status,
+                "status_class": STATUS_CLASS[status],
+                "explanation": view.assessment.explanation,
+                "self_assessment": view.report.get_self_assessment_display() if view.report else None,
+                "score": scores.get(view.task.pk),
+                "execution": None if rate is None else scoring.quantize(rate * 100, "0.1"),
+                "report": f"{view.report.period.quarter}분기 {view.report.get_status_display()}"
+                if view.report
+                else "없음",
+                "report_url": reverse("reports:report-detail", args=[view.report.pk]) if view.report else "",
+            }
+        )
+    return rows
+
+
+@login_required
+@require_GET
+def plan_dashboard(request):
+    permissions.ensure_reviewer(request.user)
+    plan = _plan()
+    selection = DashboardFilter(request.GET or None, queryset=plan.tasks.all())
+    quarter = int(selection.chosen("quarter", _current_quarter(plan)))
+    weights = evaluation.weights_current()
+    data = evaluation.plan_data(plan=plan, tasks=selection.qs)
+    board = dashboards.plan_dashboard(data, quarter=quarter, weights=weights, status=selection.chosen("status"))
+    table = DashboardTaskTable(_task_rows(board.views, dashboards.task_scores(board.views, weights)))
+    RequestConfig(request, paginate={"per_page": 50}).configure(table)
+    context = {
+        "plan": plan,
+        "filter": selection,
+        "quarter": quarter,
+        "board": board,
+        "table": table,
+        "weights": weights,
+        "status_counts": dashboards.status_counts(board.views),
+    }
+    return render(request, "reports/dashboard.html", context)
+
+
+@login_required
+@require_GET
+def department_dashboard(request):
+    permissions.ensure_reviewer(request.user)
+    plan = _plan()
+    selection = DashboardFilter(request.GET or None, queryset=plan.tasks.all())
+    quarter = int(selection.chosen("quarter", _current_quarter(plan)))
+    weights = evaluation.weights_current()
+    rows = dashboards.department_rows(
+        evaluation.plan_data(plan=plan, tasks=selection.qs), quarter=quarter, weights=weights
+    )
+    chart = charts.score_by_group(
+        "chart-department-score", "부서별 종합 점수", [r.rollup.label for r in rows], [r.rollup.score for r in rows]
+    )
+    context = {"plan": plan, "filter": selection, "quarter": quarter, "rows": rows, "charts": [chart]}
+    return render(request, "reports/dashboard_departments.html", context)
+
+
+@login_required
+@require_GET
+def plan_gantt(request):
+    permissions.ensure_reviewer(request.user)
+    plan = _plan()
+    milestones = (
+        Milestone.objects.filter(task__plan=plan, start__year__lte=plan.year)
+        .exclude(end__year__lt=plan.year)
+        .select_related("task")
+        .order_by("task__number", "order")
+    )
+    items = [
+        charts.GanttItem(f"{m.task.number}. {m.date_text} {m.title[:24]}", m.start, m.end or m.start, m.task.title)
+        for m in milestones
+    ]
+    chart = charts.gantt("chart-gantt", f"{plan.year}년 추진일정 (전체 과제)", items)
+    return render(request, "reports/dashboard_gantt.html", {"plan": plan, "charts": [chart]})
+
+
+@require_GET
+def criteria(request):
+    weights = evaluation.weights_current()
+    return render(request, "reports/criteria.html", {"weights": weights, "s": scoring})
+
+
+@login_required
+@require_GET
+def evaluation_page(request):
+    permissions.ensure_reviewer(request.user)
+    plan = _plan()
+    current = Evaluation.objects.filter(plan=plan).select_related("weights", "run_by", "finalised_by").first()
+    scores = (
+        current.scores.select_related("task__department", "adjusted_by").order_by("task__number") if current else []
+    )
+    context = {"plan": plan, "evaluation": current, "scores": scores, "weights": evaluation.weights_current()}
+    return render(request, "reports/evaluation.html", context)
+
+
+def _refusal_to_message(request, action) -> None:
+    try:
+        action()
+    except ReportActionRefused as refusal:
+        messages.error(request, str(refusal))
+    else:
+        messages.success(request, "처리했습니다.")
+
+
+@login_required
+@require_POST
+def evaluation_run(request):
+    permissions.ensure_reviewer(request.user)
+    plan = _plan()
+    _refusal_to_message(request, lambda: evaluation.evaluation_run(plan=plan, user=request.user))
+    return redirect("reports:evaluation")
+
+
+@login_required
+@require_POST
+def evaluation_finalise(request):
+    permissions.ensure_reviewer(request.user)
+    current = get_object_or_404(Evaluation, plan=_plan())
+    _refusal_to_message(request, lambda: evaluation.evaluation_finalise(evaluation=current, user=request.user))
+    return redirect("reports:evaluation")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def score_detail(request, pk: int):
+    permissions.ensure_reviewer(request.user)
+    score = get_object_or_404(TaskScore.objects.select_related("task", "evaluation__weights", "adjusted_by"), pk=pk)
+    typed = {"total": request.POST.get("total", ""), "reason": request.POST.get("reason", "")}
+    if request.method == "POST":
+        try:
+            total = Decimal(typed["total"].replace(",", "").strip())
+        except InvalidOperation:
+            messages.error(request, "조정 점수는 0~100 사이의 숫자로 입력하세요.")
+        else:
+            try:
+                evaluation.score_adjust(score=score, user=request.user, total=total, reason=typed["reason"])
+            except ReportActionRefused as refusal:
+                messages.error(request, str(refusal))
+            else:
+                messages.success(request, "점수를 조정했습니다.")
+                return redirect("reports:score-detail", pk=pk)
+    return render(request, "reports/score_detail.html", {"score": score, "typed": typed})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def weights_page(request):
+    permissions.ensure_reviewer(request.user)
+    current = evaluation.weights_current()
+    typed = {name: request.POST.get(name, str(getattr(current, name))) for name in scoring.COMPONENTS}
+    note = request.POST.get("note", "")
+    if request.method == "POST":
+        try:
+            values = {name: int(typed[name]) for name in scoring.COMPONENTS}
+            if any(v < 0 for v in values.values()):
+                raise ValueError
+        except ValueError:
+            messages.error(request, "가중치는 0 이상의 정수로 입력하세요.")
+        else:
+            try:
+                evaluation.weights_change(user=request.user, values=values, note=note)
+            except ReportActionRefused as refusal:
+                messages.error(request, str(refusal))
+            else:
+                messages.success(request, "가중치를 새 버전으로 저장했습니다. 평가를 다시 실행하면 반영됩니다.")
+                return redirect("reports:evaluation")
+    context = {
+        "current": current,
+        "typed": typed,
+        "note": note,
+        "labels": scoring.COMPONENT_LABELS,
+        "history": current.__class__.objects.select_related("created_by"),
+    }
+    return render(request, "reports/weights.html", context)
+
+
+@require_GET
+def open_results(request):
+    """Government 3.0 openness: approved figures only, no names, no comments, no drafts."""
+    plan = _plan()
+    data = evaluation.plan_data(plan=plan, statuses=(ProgressReport.Status.APPROVED,))
+    quarter = max([r.period.quarter for r in data.reports if r.status == "approved"], default=1)
+    facts = evaluation.assemble(data, quarter=quarter)
+    final = Evaluation.objects.filter(plan=plan, status=Evaluation.Status.FINAL).first()
+    scores = {s.task_id: s for s in final.scores.all()} if final else {}
+    rows = [{"view": v, "score": scores.get(v.task.pk)} for v in facts.tasks]
+    return render(
+        request, "reports/open_results.html", {"plan": plan, "quarter": quarter, "rows": rows, "final": final}
+    )

@@ -80,6 +80,7 @@ def plan_dashboard(request):
         "table": table,
         "weights": weights,
         "status_counts": dashboards.status_counts(board.views),
+        "has_sample": board.has_sample,
     }
     return render(request, "reports/dashboard.html", context)
 
@@ -92,13 +93,19 @@ def department_dashboard(request):
     selection = DashboardFilter(request.GET or None, queryset=plan.tasks.all())
     quarter = int(selection.chosen("quarter", _current_quarter(plan)))
     weights = evaluation.weights_current()
-    rows = dashboards.department_rows(
-        evaluation.plan_data(plan=plan, tasks=selection.qs), quarter=quarter, weights=weights
-    )
+    data = evaluation.plan_data(plan=plan, tasks=selection.qs)
+    rows = dashboards.department_rows(data, quarter=quarter, weights=weights)
     chart = charts.score_by_group(
         "chart-department-score", "부서별 종합 점수", [r.rollup.label for r in rows], [r.rollup.score for r in rows]
     )
-    context = {"plan": plan, "filter": selection, "quarter": quarter, "rows": rows, "charts": [chart]}
+    context = {
+        "plan": plan,
+        "filter": selection,
+        "quarter": quarter,
+        "rows": rows,
+        "charts": [chart],
+        "has_sample": any(r.is_sample for r in data.reports),
+    }
     return render(request, "reports/dashboard_departments.html", context)
 
 
@@ -231,6 +238,11 @@ def open_results(request):
     final = Evaluation.objects.filter(plan=plan, status=Evaluation.Status.FINAL).first()
     scores = {s.task_id: s for s in final.scores.all()} if final else {}
     rows = [{"view": v, "score": scores.get(v.task.pk)} for v in facts.tasks]
-    return render(
-        request, "reports/open_results.html", {"plan": plan, "quarter": quarter, "rows": rows, "final": final}
-    )
+    context = {
+        "plan": plan,
+        "quarter": quarter,
+        "rows": rows,
+        "final": final,
+        "has_sample": dashboards.has_sample(facts.tasks),
+    }
+    return render(request, "reports/open_results.html", context)

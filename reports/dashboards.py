@@ -30,6 +30,15 @@ class PlanDashboard:
     total: Rollup
     charts: "list[charts.Chart]" = field(default_factory=list)
 
+    @property
+    def has_sample(self) -> bool:
+        return has_sample(self.facts.tasks)
+
+
+def has_sample(views: list[TaskView]) -> bool:
+    """Whether any figure shown comes from demo sample reports (they must be marked on the page)."""
+    return any(v.report is not None and v.report.is_sample for v in views)
+
 
 def plan_dashboard(data: PlanData, *, quarter: int, weights: ScoringWeights, status: str = "") -> PlanDashboard:
     facts = assemble(data, quarter=quarter)

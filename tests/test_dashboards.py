@@ -120,3 +120,19 @@ def test_dashboard_queries_are_the_same_with_16_and_500_tasks(client, reviewer, 
     large = count_queries(client, url)
     assert large == small, f"{url}: {small} queries with 16 tasks, {large} with 500"
     assert small <= 20  # issue 6 tightens this to 15
+
+
+@pytest.mark.django_db
+def test_sample_data_is_marked_on_every_page_that_shows_it(client, reviewer, approved):
+    approved.is_sample = True
+    approved.save(update_fields=["is_sample"])
+    client.force_login(reviewer)
+    for url in ["/dashboard/?quarter=1", "/dashboard/departments/?quarter=1", "/results/", f"/reports/{approved.pk}/"]:
+        html = client.get(url).content.decode()
+        assert "예시 자료" in html, url
+
+
+@pytest.mark.django_db
+def test_real_data_carries_no_sample_mark(client, reviewer, approved):
+    client.force_login(reviewer)
+    assert "예시 자료 포함" not in client.get("/dashboard/?quarter=1").content.decode()

@@ -12,6 +12,7 @@ from initiatives.models import Department
 from initiatives.selectors import plan_latest
 from reports import permissions, services
 from reports.models import ReportingPeriod
+from reports.sample import sample_progress_load
 
 DEMO_LOGINS = Path(settings.BASE_DIR) / ".demo-logins"
 
@@ -24,16 +25,33 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--url", default="http://127.0.0.1:8000/")
+        parser.add_argument(
+            "--sample",
+            action="store_true",
+            help="1~3분기 예시 실적(예시 자료로 표시)을 함께 만듭니다 (보고가 없을 때만).",
+        )
 
-    def handle(self, *args, url: str, **options):
+    def handle(self, *args, url: str, sample: bool, **options):
         call_command("migrate", interactive=False, verbosity=0)
         call_command("load_plan", stdout=self.stdout)
         plan = plan_latest()
+        logins = self._demo_accounts()
+        if sample:
+            officers = {
+                d.pk: d.members.order_by("username").first() for d in Department.objects.filter(tasks__plan=plan)
+            }
+            created = sample_progress_load(
+                plan=plan, officers=officers, reviewer=get_user_model().objects.get(username="reviewer")
+            )
+            self.stdout.write(
+                f"예시 실적 보고 {created}건을 만들었습니다 (화면에 '예시 자료'로 표시)."
+                if created
+                else "보고가 이미 있어 예시 실적을 만들지 않았습니다."
+            )
         periods = services.periods_ensure(plan=plan)
         if all(p.state == ReportingPeriod.State.SCHEDULED for p in periods):
             # First run only: open Q1 so that the demo has something to report on.
             ReportingPeriod.objects.filter(pk=periods[0].pk).update(state=ReportingPeriod.State.OPEN)
-        logins = self._demo_accounts()
         self.stdout.write(self.style.SUCCESS(f"포털 주소: {url}"))
         self.stdout.write(f"로그인: {url}accounts/login/   관리 화면: {url}admin/")
         self.stdout.write("데모 계정 (데모 전용, 비밀번호는 .demo-logins 파일에도 있습니다):")

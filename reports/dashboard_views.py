@@ -10,9 +10,9 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_tables2 import RequestConfig
 
-from initiatives.models import Milestone
+from initiatives.models import Milestone, Plan
 from initiatives.selectors import plan_latest
-from reports import charts, dashboards, evaluation, permissions, scoring, services
+from reports import charts, dashboards, evaluation, permissions, scoring
 from reports.filters import DashboardFilter
 from reports.models import Evaluation, ProgressReport, TaskScore
 from reports.services import ReportActionRefused
@@ -21,16 +21,18 @@ from reports.tables import DashboardTaskTable
 STATUS_CLASS = {"정상": "on_track", "주의": "attention", "지연": "delayed", "판단 불가": "undetermined"}
 
 
-def _plan():
-    plan = plan_latest()
+def _plan(request=None):
+    """The plan of the chosen ?year=, else the latest."""
+    year = request.GET.get("year", "") if request is not None else ""
+    plan = Plan.objects.filter(year=int(year)).first() if year.isdigit() else plan_latest()
     if plan is None:
         raise Http404("적재된 실행계획이 없습니다.")
     return plan
 
 
-def _current_quarter(plan) -> str:
+def _current_quarter(periods) -> str:
     """The latest quarter that has opened, as the default view."""
-    started = [p.quarter for p in services.periods_ensure(plan=plan) if p.state != "scheduled"]
+    started = [p.quarter for p in periods if p.state != "scheduled"]
     return str(max(started, default=1))
 
 
@@ -64,11 +66,11 @@ def _task_rows(views, scores) -> list[dict]:
 @require_GET
 def plan_dashboard(request):
     permissions.ensure_reviewer(request.user)
-    plan = _plan()
+    plan = _plan(request)
     selection = DashboardFilter(request.GET or None, queryset=plan.tasks.all())
-    quarter = int(selection.chosen("quarter", _current_quarter(plan)))
-    weights = evaluation.weights_current()
     data = evaluation.plan_data(plan=plan, tasks=selection.qs)
+    quarter = int(selection.chosen("quarter", _current_quarter(data.periods)))
+    weights = evaluation.weights_current()
     board = dashboards.plan_dashboard(data, quarter=quarter, weights=weights, status=selection.chosen("status"))
     table = DashboardTaskTable(_task_rows(board.views, dashboards.task_scores(board.views, weights)))
     RequestConfig(request, paginate={"per_page": 50}).configure(table)
@@ -89,11 +91,11 @@ def plan_dashboard(request):
 @require_GET
 def department_dashboard(request):
     permissions.ensure_reviewer(request.user)
-    plan = _plan()
+    plan = _plan(request)
     selection = DashboardFilter(request.GET or None, queryset=plan.tasks.all())
-    quarter = int(selection.chosen("quarter", _current_quarter(plan)))
-    weights = evaluation.weights_current()
     data = evaluation.plan_data(plan=plan, tasks=selection.qs)
+    quarter = int(selection.chosen("quarter", _current_quarter(data.periods)))
+    weights = evaluation.weights_current()
     rows = dashboards.department_rows(data, quarter=quarter, weights=weights)
     chart = charts.score_by_group(
         "chart-department-score", "부서별 종합 점수", [r.rollup.label for r in rows], [r.rollup.score for r in rows]

@@ -1,6 +1,6 @@
 import django_filters
 
-from initiatives.models import Department, Programme, StrategicArea, Task
+from initiatives.models import Department, Plan, Programme, StrategicArea, Task
 
 
 class TaskFilter(django_filters.FilterSet):
@@ -44,6 +44,7 @@ STATUSES = [("정상", "정상"), ("주의", "주의"), ("지연", "지연"), ("
 class DashboardFilter(django_filters.FilterSet):
     """Which tasks a dashboard covers; quarter and status are read by the view (status is computed)."""
 
+    year = django_filters.ChoiceFilter(label="연도", choices=[], method="keep", empty_label=None)
     quarter = django_filters.ChoiceFilter(label="분기", choices=QUARTERS, method="keep", empty_label=None)
     area = django_filters.ModelChoiceFilter(
         label="추진방안",
@@ -58,10 +59,11 @@ class DashboardFilter(django_filters.FilterSet):
 
     class Meta:
         model = Task
-        fields = ["quarter", "area", "department", "status"]
+        fields = ["year", "quarter", "area", "department", "status"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.form.fields["year"].choices = [(str(y), f"{y}년") for y in Plan.objects.values_list("year", flat=True)]
         for f in self.form.fields.values():
             f.widget.attrs.setdefault("class", "form-select")
 

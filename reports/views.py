@@ -1,5 +1,7 @@
 """Public pages of the plan: it is a public document, readable without login."""
 
+import datetime
+
 from django.db.models import Prefetch
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, render
@@ -17,7 +19,7 @@ from initiatives.selectors import (
     tasks_for_plan,
 )
 from initiatives.services import months_covered
-from reports import permissions
+from reports import charts, permissions
 from reports.exports import plan_export
 from reports.filters import TaskFilter
 from reports.tables import TaskTable
@@ -51,8 +53,26 @@ def task_detail(request, pk: int):
     table = getattr(task, "budget_table", None)
     year = task.plan.year
     milestones = [(m, months_covered(start=m.start, end=m.end, year=year)) for m in task.milestones.all()]
+    in_year = [m for m, covered in milestones if any(covered)]
+    gantt = (
+        charts.gantt(
+            "chart-task-gantt",
+            f"{year}년 추진일정",
+            [
+                charts.GanttItem(
+                    f"{m.date_text} {m.title[:30]}",
+                    max(m.start, datetime.date(year, 1, 1)),
+                    m.end or datetime.date(year, 12, 1),
+                )
+                for m in in_year
+            ],
+        )
+        if in_year
+        else None
+    )
     context = {
         "task": task,
+        "gantt": gantt,
         "budget": budget_summary(table) if table else None,
         "milestones": milestones,
         "months": range(1, 13),

@@ -1,12 +1,14 @@
 """Planning-office dashboards, the annual evaluation, the rules page and the open results page."""
 
+import tempfile
 from decimal import Decimal, InvalidOperation
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_tables2 import RequestConfig
 
@@ -17,6 +19,7 @@ from reports.filters import DashboardFilter
 from reports.models import Evaluation, ProgressReport, TaskScore
 from reports.services import ReportActionRefused
 from reports.tables import DashboardTaskTable
+from reports.workbook import WorkbookFilter, evaluation_workbook
 
 STATUS_CLASS = {"정상": "on_track", "주의": "attention", "지연": "delayed", "판단 불가": "undetermined"}
 
@@ -248,3 +251,29 @@ def open_results(request):
         "has_sample": dashboards.has_sample(facts.tasks),
     }
     return render(request, "reports/open_results.html", context)
+
+
+@login_required
+@require_GET
+def workbook_download(request):
+    """The evaluation workbook for the dashboard's current selection, streamed from a temporary file."""
+    permissions.ensure_reviewer(request.user)
+    plan = _plan(request)
+    selection = DashboardFilter(request.GET or None, queryset=plan.tasks.all())
+    data = selection.form.cleaned_data if selection.form.is_valid() else {}
+    chosen = WorkbookFilter(
+        plan=plan,
+        quarter=int(selection.chosen("quarter", "4")),
+        area=data.get("area"),
+        department=data.get("department"),
+    )
+    handle = tempfile.TemporaryFile()
+    evaluation_workbook(handle, chosen)
+    handle.seek(0)
+    name = f"gov30-{plan.year}-평가자료-{chosen.quarter}분기-{timezone.localdate():%Y%m%d}.xlsx"
+    return FileResponse(
+        handle,
+        as_attachment=True,
+        filename=name,
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )

@@ -41,4 +41,5 @@ urlpatterns += [
     path("evaluation/weights/", dashboard_views.weights_page, name="weights"),
     path("evaluation/scores/<int:pk>/", dashboard_views.score_detail, name="score-detail"),
     path("results/", dashboard_views.open_results, name="open-results"),
+    path("exports/workbook/", dashboard_views.workbook_download, name="workbook-download"),
 ]

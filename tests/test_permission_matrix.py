@@ -113,6 +113,8 @@ MATRIX = [
     ("dashboard-gantt",    "POST", "/dashboard/schedule/",                       L,   M,    M,    M,     M),
     ("criteria",           "GET",  "/criteria/",                                 A,   A,    A,    A,     A),
     ("criteria",           "POST", "/criteria/",                                 M,   M,    M,    M,     M),
+    ("workbook-download",  "GET",  "/exports/workbook/",                         L,   D,    D,    A,     A),
+    ("workbook-download",  "POST", "/exports/workbook/",                         L,   M,    M,    M,     M),
     ("open-results",       "GET",  "/results/",                                  A,   A,    A,    A,     A),
     ("open-results",       "POST", "/results/",                                  M,   M,    M,    M,     M),
     ("evaluation",         "GET",  "/evaluation/",                               L,   D,    D,    A,     A),

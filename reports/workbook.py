@@ -1,0 +1,399 @@
+"""The evaluation workbook (평가 통합 엑셀): one row generator per sheet, one shared writer.
+
+Numbers are numbers (백만원 in the headers), text is escaped by ``reports.xlsx``, and every
+score row carries its provenance so that anyone can recompute it.
+"""
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from django.utils import timezone
+
+from budgets.services import budget_summary
+from initiatives.models import Department, Plan, StrategicArea
+from reports import scoring
+from reports.dashboards import plan_dashboard
+from reports.evaluation import PlanData, assemble, plan_data, weights_current
+from reports.models import Evaluation, ReportEvent
+from reports.rules import achievement_rate, execution_figures
+from reports.services import available_budget
+from reports.xlsx import Column, Sheet, write_workbook
+
+SHEET_TITLES = ["요약", "과제별 실적", "성과지표", "추진일정", "예산", "평가 결과", "마감 후 변경"]
+
+
+@dataclass
+class WorkbookFilter:
+    plan: Plan
+    quarter: int = 4
+    area: StrategicArea | None = None
+    department: Department | None = None
+
+    def tasks(self):
+        tasks = self.plan.tasks.all()
+        if self.area is not None:
+            tasks = tasks.filter(programme__strategic_area=self.area)
+        if self.department is not None:
+            tasks = tasks.filter(department=self.department)
+        return tasks
+
+    def describe(self) -> str:
+        parts = [f"{self.plan.year}년", f"{self.quarter}분기 기준"]
+        if self.area:
+            parts.append(f"추진방안 {self.area}")
+        if self.department:
+            parts.append(f"주관부서 {self.department}")
+        return " · ".join(parts)
+
+
+def _rate(value) -> float | None:
+    return None if value is None else float(value)
+
+
+def summary_sheet(data: PlanData, quarter: int, title: str) -> Sheet:
+    board = plan_dashboard(data, quarter=quarter, weights=weights_current())
+
+    def rows() -> Iterator[list]:
+        for area in board.areas:
+            members = [p for p in board.programmes if p.key[0] == area.key]
+            for group, level in [(area, "추진방안"), *[(p, "중점 추진과제") for p in members]]:
+                balance = group.available - group.spent
+                yield [
+                    level,
+                    group.label,
+                    group.task_count,
+                    group.status_counts[scoring.ON_TRACK],
+                    group.status_counts[scoring.ATTENTION],
+                    group.status_counts[scoring.DELAYED],
+                    group.undetermined,
+                    group.score,
+                    group.left_out,
+                    group.available,
+                    group.spent,
+                    balance,
+                    _rate(group.execution_rate),
+                    group.submitted,
+                ]
+
+    columns = [
+        Column("구분", width=12),
+        Column("명칭", width=40),
+        Column("과제 수", "int", 8),
+        Column("정상", "int", 7),
+        Column("주의", "int", 7),
+        Column("지연", "int", 7),
+        Column("판단 불가", "int", 9),
+        Column("종합 점수", "decimal", 10),
+        Column("점수 없어 제외된 과제", "int", 10),
+        Column("예산현액(백만원)", "money"),
+        Column("지출액 누계(백만원)", "money"),
+        Column("집행잔액(백만원)", "money"),
+        Column("집행률", "pct", 9),
+        Column(f"{quarter}분기 제출", "int", 9),
+    ]
+    return Sheet("요약", columns, rows(), notes=[title, "금액 단위: 백만원. 점수 규칙: 평가 기준(/criteria/)"])
+
+
+def task_quarter_sheet(data: PlanData) -> Sheet:
+    by_task_period = {(r.task_id, r.period_id): r for r in data.reports}
+    facts = {q: {v.task.pk: v for v in assemble(data, quarter=q).tasks} for q in range(1, 5)}
+
+    def rows() -> Iterator[list]:
+        for task in data.tasks:
+            for period in data.periods:
+                report = by_task_period.get((task.pk, period.pk))
+                view = facts[period.quarter][task.pk]
+                yield [
+                    task.number,
+                    task.title,
+                    task.department.name,
+                    period.quarter,
+                    report.get_status_display() if report else "미작성",
+                    timezone.localtime(report.first_submitted_at) if report and report.first_submitted_at else None,
+                    timezone.localtime(report.approved_at) if report and report.approved_at else None,
+                    report.get_self_assessment_display() if report else "",
+                    view.assessment.explanation,
+                    report.achievements if report else "",
+                    report.problems if report else "",
+                    report.next_steps if report else "",
+                    "예시 자료" if report and report.is_sample else "",
+                ]
+
+    columns = [
+        Column("연번", "int", 6),
+        Column("과제명", width=36),
+        Column("주관부서", width=18),
+        Column("분기", "int", 6),
+        Column("보고 상태", width=10),
+        Column("최초 제출", "datetime", 16),
+        Column("승인", "datetime", 16),
+        Column("자체 진단", width=9),
+        Column("산출 진단", width=40),
+        Column("주요 추진실적", width=40),
+        Column("문제점 및 대책", width=30),
+        Column("향후 계획", width=30),
+        Column("비고", width=10),
+    ]
+    return Sheet("과제별 실적", columns, rows())
+
+
+def indicator_sheet(data: PlanData) -> Sheet:
+    tasks = {t.pk: t for t in data.tasks}
+
+    def rows() -> Iterator[list]:
+        for report in sorted(data.reports, key=lambda r: (r.task_id, r.period.quarter)):
+            task = tasks[report.task_id]
+            indicators = {i.pk: i for i in task.indicators.all()}
+            for result in report.indicator_results.all():
+                indicator = indicators.get(result.indicator_id)
+                if indicator is None:
+                    continue
+                rate = achievement_rate(
+                    actual=result.actual, target=indicator.target, higher_is_better=indicator.higher_is_better
+                )
+                yield [
+                    task.number,
+                    task.title,
+                    indicator.name,
+                    indicator.unit,
+                    indicator.target,
+                    report.period.quarter,
+                    report.get_status_display(),
+                    result.actual,
+                    _rate(rate),
+                    scoring.achievement_class(rate) or "",
+                    result.comment,
+                    indicator.source_text,
+                ]
+
+    columns = [
+        Column("연번", "int", 6),
+        Column("과제명", width=30),
+        Column("지표", width=30),
+        Column("단위", width=8),
+        Column("목표", "decimal", 10),
+        Column("분기", "int", 6),
+        Column("보고 상태", width=9),
+        Column("실적", "decimal", 10),
+        Column("달성률", "pct", 9),
+        Column("달성 구분", width=9),
+        Column("설명", width=30),
+        Column("원문", width=40),
+    ]
+    return Sheet("성과지표", columns, rows())
+
+
+def milestone_sheet(data: PlanData) -> Sheet:
+    as_of = {p.quarter: scoring.quarter_end(data.plan.year, p.quarter) for p in data.periods}
+    tasks = {t.pk: t for t in data.tasks}
+
+    def rows() -> Iterator[list]:
+        for report in sorted(data.reports, key=lambda r: (r.task_id, r.period.quarter)):
+            task = tasks[report.task_id]
+            milestones = {m.pk: m for m in task.milestones.all()}
+            for progress in report.milestone_progress.all():
+                m = milestones[progress.milestone_id]
+                fact = scoring.MilestoneFact(m.title, m.end, progress.status, progress.actual_end)
+                yield [
+                    task.number,
+                    task.title,
+                    m.date_text,
+                    m.title,
+                    m.start,
+                    m.end,
+                    report.period.quarter,
+                    progress.get_status_display(),
+                    progress.actual_start,
+                    progress.actual_end,
+                    scoring.milestone_days_late(fact, as_of[report.period.quarter]),
+                    progress.delay_reason,
+                ]
+
+    columns = [
+        Column("연번", "int", 6),
+        Column("과제명", width=30),
+        Column("일정(원문)", width=14),
+        Column("내용", width=40),
+        Column("계획 시작", "date", 11),
+        Column("계획 종료", "date", 11),
+        Column("분기", "int", 6),
+        Column("진행 상태", width=9),
+        Column("실제 시작", "date", 11),
+        Column("실제 완료", "date", 11),
+        Column("지연 일수", "int", 9),
+        Column("지연 사유", width=30),
+    ]
+    return Sheet("추진일정", columns, rows())
+
+
+def budget_sheet(data: PlanData, quarter: int) -> Sheet:
+    """Per budget line and year column: the plan's amounts, printed vs computed totals, and execution."""
+    facts = {v.task.pk: v for v in assemble(data, quarter=quarter).tasks}
+    year = data.plan.year
+
+    def rows() -> Iterator[list]:
+        for task in data.tasks:
+            table = getattr(task, "budget_table", None)
+            if table is None or table.non_budget:
+                yield [task.number, task.title, "비예산" if table else "예산 정보 없음", *[None] * 11]
+                continue
+            summary = budget_summary(table)
+            spent = {b.name: b.spent for b in facts[task.pk].facts.budgets}
+            for line in summary.lines:
+                available = available_budget(amounts=list(line.line.amounts.all()), year=year).amount
+                balance, rate = execution_figures(available=available, spent=spent.get(line.line.name))
+                for column, amount in zip(summary.columns, line.cells, strict=True):
+                    yield [
+                        task.number,
+                        task.title,
+                        line.line.name,
+                        column.column.label,
+                        amount,
+                        line.printed_total,
+                        line.computed_total,
+                        "불일치" if line.mismatch else "",
+                        available,
+                        spent.get(line.line.name),
+                        balance,
+                        _rate(rate),
+                        line.line.note,
+                        table.funding_note,
+                    ]
+            yield [
+                task.number,
+                task.title,
+                "계(표 전체)",
+                "",
+                None,
+                summary.printed_total,
+                summary.computed_total,
+                "; ".join(summary.flags),
+                None,
+                None,
+                None,
+                None,
+                table.note,
+                table.funding_note,
+            ]
+
+    columns = [
+        Column("연번", "int", 6),
+        Column("과제명", width=30),
+        Column("사업내용", width=30),
+        Column("연도 열", width=12),
+        Column("계획 금액(백만원)", "money"),
+        Column("인쇄된 계(백만원)", "money"),
+        Column("계산 합계(백만원)", "money"),
+        Column("원문 합계 불일치", width=30),
+        Column(f"예산현액 {year}(백만원)", "money"),
+        Column("지출액 누계(백만원)", "money"),
+        Column("집행잔액(백만원)", "money"),
+        Column("집행률", "pct", 9),
+        Column("해석 메모", width=30),
+        Column("재원", width=16),
+    ]
+    return Sheet(
+        "예산", columns, rows(), notes=["소요예산: 계획 원문의 금액과 인쇄된 계를 그대로, 계산 합계를 옆에 둠"]
+    )
+
+
+def evaluation_sheet(plan: Plan, task_ids: set[int]) -> Sheet:
+    evaluation = Evaluation.objects.filter(plan=plan).select_related("weights").first()
+    scores = (
+        evaluation.scores.filter(task__in=task_ids).select_related("task", "adjusted_by").order_by("task__number")
+        if evaluation
+        else []
+    )
+    state = f"{evaluation.get_status_display()} (가중치 버전 {evaluation.weights.version})" if evaluation else "미실행"
+
+    def rows() -> Iterator[list]:
+        for s in scores:
+            yield [
+                s.task.number,
+                s.task.title,
+                s.indicator_score,
+                s.milestone_score,
+                s.budget_score,
+                s.timeliness_score,
+                s.computed_total,
+                s.adjusted_total,
+                s.adjustment_reason,
+                s.adjusted_by.get_full_name() if s.adjusted_by else "",
+                s.grade,
+                s.provenance.get("weights_version"),
+                ", ".join(str(i) for i in s.provenance.get("report_ids", [])),
+                s.provenance.get("status", ""),
+                json.dumps(s.provenance, ensure_ascii=False),
+            ]
+
+    columns = [
+        Column("연번", "int", 6),
+        Column("과제명", width=30),
+        Column("성과지표", "decimal", 9),
+        Column("추진일정", "decimal", 9),
+        Column("예산 집행", "decimal", 9),
+        Column("보고 적시성", "decimal", 9),
+        Column("산출 점수", "decimal", 9),
+        Column("조정 점수", "decimal", 9),
+        Column("조정 사유", width=30),
+        Column("조정자", width=12),
+        Column("등급", width=6),
+        Column("가중치 버전", "int", 9),
+        Column("사용한 보고", width=12),
+        Column("진단", width=40),
+        Column("산출 근거(JSON)", width=60),
+    ]
+    return Sheet("평가 결과", columns, rows(), notes=[f"추진실적 평가: {state}"])
+
+
+def late_change_sheet(plan: Plan, task_ids: set[int]) -> Sheet:
+    events = (
+        ReportEvent.objects.filter(report__period__plan=plan, report__task__in=task_ids, exception__isnull=False)
+        .select_related("report__task", "report__period", "actor", "exception")
+        .order_by("at")
+    )
+
+    def rows() -> Iterator[list]:
+        for e in events.iterator(chunk_size=500):
+            changes = "; ".join(f"{c['label']}: {c['old']} → {c['new']}" for c in e.changes)
+            yield [
+                timezone.localtime(e.at),
+                e.report.period.quarter,
+                e.report.task.number,
+                e.report.task.title,
+                e.get_action_display(),
+                e.actor.get_full_name() or e.actor.get_username(),
+                e.exception.reason,
+                changes,
+            ]
+
+    columns = [
+        Column("일시", "datetime", 16),
+        Column("분기", "int", 6),
+        Column("연번", "int", 6),
+        Column("과제명", width=30),
+        Column("처리", width=10),
+        Column("처리자", width=14),
+        Column("예외 사유", width=30),
+        Column("변경 내용", width=60),
+    ]
+    return Sheet("마감 후 변경", columns, rows())
+
+
+def evaluation_workbook(path, selection: WorkbookFilter, *, now=None) -> None:
+    """Write the evaluation workbook for ``selection`` to ``path`` (a file name or a binary file)."""
+    now = now or timezone.now()
+    data = plan_data(plan=selection.plan, tasks=selection.tasks())
+    task_ids = {t.pk for t in data.tasks}
+    title = f"{selection.plan.title} 평가 자료 ({selection.describe()})"
+    sheets = [
+        summary_sheet(data, selection.quarter, title),
+        task_quarter_sheet(data),
+        indicator_sheet(data),
+        milestone_sheet(data),
+        budget_sheet(data, selection.quarter),
+        evaluation_sheet(selection.plan, task_ids),
+        late_change_sheet(selection.plan, task_ids),
+    ]
+    write_workbook(path, sheets, title=title, created=timezone.localtime(now))

@@ -154,3 +154,8 @@ EVIDENCE_EXTENSIONS = {"pdf", "hwp", "hwpx", "doc", "docx", "xls", "xlsx", "ppt"
 
 # Version 1 of the evaluation weights (percent); the planning office changes them on /evaluation/weights/.
 EVALUATION_DEFAULT_WEIGHTS = {"indicator": 40, "milestone": 30, "budget": 20, "timeliness": 10}
+
+# Offline reporting uploads (reports/uploads.py): refused before openpyxl opens them.
+WORKBOOK_UPLOAD_MAX_BYTES = 5 * 1024 * 1024
+WORKBOOK_MAX_ENTRIES = 200
+WORKBOOK_MAX_EXPANDED_BYTES = 50 * 1024 * 1024

@@ -235,3 +235,9 @@ class PeriodStateForm(forms.Form):
 class EvidenceForm(forms.Form):
     kind = forms.CharField(label="증빙 종류", max_length=50, required=False, initial="증빙")
     file = forms.FileField(label="파일", error_messages={"required": "첨부할 파일을 선택하세요."})
+
+
+class WorkbookUploadForm(forms.Form):
+    file = forms.FileField(
+        label="작성한 양식 파일 (.xlsx, 5MB 이하)", error_messages={"required": "올릴 파일을 선택하세요."}
+    )

@@ -243,7 +243,7 @@ def _claim_version(report: ProgressReport, version: int) -> None:
     report.period = ReportingPeriod.objects.select_related("plan").get(pk=report.period_id)
 
 
-def _display(value: Any) -> str:
+def display_value(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, datetime.date):
@@ -255,10 +255,12 @@ def _apply(instance, values: dict[str, Any], label_prefix: str, changes: list[di
     changed = False
     for name, new in values.items():
         old = getattr(instance, name)
-        if _display(old) == _display(new):
+        if display_value(old) == display_value(new):
             continue
         label = instance._meta.get_field(name).verbose_name
-        changes.append({"field": name, "label": f"{label_prefix}{label}", "old": _display(old), "new": _display(new)})
+        changes.append(
+            {"field": name, "label": f"{label_prefix}{label}", "old": display_value(old), "new": display_value(new)}
+        )
         setattr(instance, name, new)
         changed = True
     return changed

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reports import dashboard_views, progress_views, views
+from reports import dashboard_views, offline_views, progress_views, views
 
 app_name = "reports"
 
@@ -42,4 +42,7 @@ urlpatterns += [
     path("evaluation/scores/<int:pk>/", dashboard_views.score_detail, name="score-detail"),
     path("results/", dashboard_views.open_results, name="open-results"),
     path("exports/workbook/", dashboard_views.workbook_download, name="workbook-download"),
+    path("offline/<int:period_pk>/template/", offline_views.template_download, name="offline-template"),
+    path("offline/<int:period_pk>/upload/", offline_views.upload, name="offline-upload"),
+    path("offline/<int:period_pk>/confirm/", offline_views.confirm, name="offline-confirm"),
 ]

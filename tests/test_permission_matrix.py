@@ -115,6 +115,13 @@ MATRIX = [
     ("criteria",           "POST", "/criteria/",                                 M,   M,    M,    M,     M),
     ("workbook-download",  "GET",  "/exports/workbook/",                         L,   D,    D,    A,     A),
     ("workbook-download",  "POST", "/exports/workbook/",                         L,   M,    M,    M,     M),
+    # -- offline reporting (xlsx): any officer, for their own departments' tasks; not reviewers
+    ("offline-template",   "GET",  "/offline/{q2}/template/",                    L,   A,    A,    D,     D),
+    ("offline-template",   "POST", "/offline/{q2}/template/",                    L,   M,    M,    M,     M),
+    ("offline-upload",     "GET",  "/offline/{q2}/upload/",                      L,   A,    A,    D,     D),
+    ("offline-upload",     "POST", "/offline/{q2}/upload/",                      L,   A,    A,    D,     D),
+    ("offline-confirm",    "GET",  "/offline/{q2}/confirm/",                     L,   M,    M,    M,     M),
+    ("offline-confirm",    "POST", "/offline/{q2}/confirm/",                     L,   A,    A,    D,     D),
     ("open-results",       "GET",  "/results/",                                  A,   A,    A,    A,     A),
     ("open-results",       "POST", "/results/",                                  M,   M,    M,    M,     M),
     ("evaluation",         "GET",  "/evaluation/",                               L,   D,    D,    A,     A),
@@ -184,6 +191,17 @@ def submit(world):
     services.report_submit(report=report, user=world.users["owner"], version=report.version, data=complete_data(report))
 
 
+def offline_template(world) -> bytes:
+    from io import BytesIO
+
+    from reports.offline import template_workbook
+
+    buffer = BytesIO()
+    period = ReportingPeriod.objects.get(pk=world.ids["q2"])
+    template_workbook(buffer, user=world.users["owner"], period=period)
+    return buffer.getvalue()
+
+
 def run_evaluation(world):
     from reports.evaluation import evaluation_run
 
@@ -208,30 +226,39 @@ ARRANGE = {
 }
 
 
+PAYLOADS = {
+    "report-approve": lambda w, comment: {"version": w.report.version, "comment": comment},
+    "report-return": lambda w, comment: {"version": w.report.version, "comment": comment},
+    "report-reopen": lambda w, comment: {"version": w.report.version, "comment": comment},
+    "exception-grant": lambda w, comment: {"reason": comment},
+    "period-state": lambda w, comment: {"state": "open"},
+    "indicator-target": lambda w, comment: {"new_target": "400", "reason": comment},
+    "offline-upload": lambda w, comment: {
+        "file": SimpleUploadedFile("양식.xlsx", offline_template(w), content_type="application/octet-stream")
+    },
+    "weights": lambda w, comment: {
+        "indicator": "25",
+        "milestone": "25",
+        "budget": "25",
+        "timeliness": "25",
+        "note": comment,
+    },
+    "score-detail": lambda w, comment: {"total": "90", "reason": comment},
+    "evidence-upload": lambda w, comment: {
+        "kind": "증빙",
+        "file": SimpleUploadedFile("추가증빙.pdf", PDF, content_type="application/pdf"),
+    },
+}
+
+
 def payload(name, world, role):
-    report = world.report
-    report.refresh_from_db()
-    comment = "권한 매트릭스 시험"
+    world.report.refresh_from_db()
     if name == "report-edit":
-        return post_data(report)
-    if name in ("report-approve", "report-return", "report-reopen"):
-        return {"version": report.version, "comment": comment}
-    if name == "exception-grant":
-        return {"reason": comment}
-    if name == "period-state":
-        return {"state": "open"}
-    if name == "indicator-target":
-        return {"new_target": "400", "reason": comment}
-    if name == "weights":
-        return {"indicator": "25", "milestone": "25", "budget": "25", "timeliness": "25", "note": comment}
-    if name == "score-detail":
-        return {"total": "90", "reason": comment}
-    if name == "evidence-upload":
-        return {"kind": "증빙", "file": SimpleUploadedFile("추가증빙.pdf", PDF, content_type="application/pdf")}
+        return post_data(world.report)
     if name == "login":
         user = world.users[role] or world.users["owner"]  # anonymous logs in as the owner
         return {"username": user.get_username(), "password": PASSWORD}
-    return {}
+    return PAYLOADS[name](world, "권한 매트릭스 시험") if name in PAYLOADS else {}
 
 
 def snapshot(world) -> dict:
@@ -272,6 +299,9 @@ EFFECTS = {
     "evaluation-finalise": lambda w, b, a: a["evaluations"][0][0] == "final",
     "weights": lambda w, b, a: a["weights"] == b["weights"] + 1,
     "score-detail": lambda w, b, a: a["adjusted"] == b["adjusted"] + 1,
+    # an upload only previews; confirming without a pending upload changes nothing (tests/test_offline_reporting.py)
+    "offline-upload": lambda w, b, a: a == b,
+    "offline-confirm": lambda w, b, a: a == b,
     "login": lambda w, b, a: a == b,
     "logout": lambda w, b, a: a == b,
 }

@@ -1,0 +1,676 @@
+"""Offline quarterly reporting: a pre-filled xlsx template, and its upload with a preview.
+
+The template holds one sheet per part of the report, hidden key columns, unlocked input cells
+on a protected sheet, and live formulas (달성률, 집행잔액, 집행률). On upload the file is checked
+(``reports.uploads``), read, and each row goes through a django-import-export resource in
+dry-run mode: the resource finds the row's object, validates the cells with the very forms the
+web page uses, and reports new / changed / unchanged / error. Confirming applies everything
+through ``services.report_start`` / ``report_save`` in one transaction, or nothing.
+"""
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import IO, Any
+
+import tablib
+from django import forms as django_forms
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from import_export import fields, resources
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Alignment, Font, PatternFill, Protection
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from budgets.models import BudgetLine
+from initiatives.models import Indicator, Milestone, Task
+from reports import forms, permissions, rules, services
+from reports.models import BudgetExecution, IndicatorResult, MilestoneProgress, ProgressReport, ReportingPeriod
+from reports.uploads import UploadRefused
+from reports.xlsx import escape_text, unescape_text
+
+INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")
+HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+STATUS_LABELS = dict(MilestoneProgress.Status.choices)
+SELF_LABELS = dict(ProgressReport.SelfAssessment.choices)
+
+
+@dataclass(frozen=True)
+class Col:
+    header: str
+    role: str = "info"  # key, info, input, formula
+    attribute: str = ""
+    width: int = 14
+
+
+SHEETS: dict[str, list[Col]] = {
+    "성과지표": [
+        Col("과제키", "key"),
+        Col("항목키", "key"),
+        Col("연번", width=6),
+        Col("과제명", width=30),
+        Col("지표", width=30),
+        Col("단위", width=8),
+        Col("목표", width=10),
+        Col("실적", "input", "actual", 12),
+        Col("달성률", "formula", width=10),
+        Col("설명·미달성 사유", "input", "comment", 40),
+    ],
+    "추진일정": [
+        Col("과제키", "key"),
+        Col("항목키", "key"),
+        Col("연번", width=6),
+        Col("과제명", width=30),
+        Col("일정(원문)", width=14),
+        Col("내용", width=40),
+        Col("계획 종료", width=10),
+        Col("진행 상태", "input", "status", 10),
+        Col("실제 시작일", "input", "actual_start", 12),
+        Col("실제 완료일", "input", "actual_end", 12),
+        Col("지연 사유", "input", "delay_reason", 30),
+    ],
+    "예산집행": [
+        Col("과제키", "key"),
+        Col("항목키", "key"),
+        Col("연번", width=6),
+        Col("과제명", width=30),
+        Col("사업내용", width=30),
+        Col("예산현액(백만원)", width=14),
+        Col("지출액 누계(백만원)", "input", "spent_to_date", 16),
+        Col("집행잔액(백만원)", "formula", width=14),
+        Col("집행률", "formula", width=9),
+        Col("초과·부진 사유", "input", "explanation", 30),
+    ],
+    "서술": [
+        Col("과제키", "key"),
+        Col("버전", "key"),
+        Col("연번", width=6),
+        Col("과제명", width=30),
+        Col("주요 추진실적", "input", "achievements", 50),
+        Col("문제점 및 대책", "input", "problems", 40),
+        Col("향후 계획", "input", "next_steps", 40),
+        Col("자체 진단", "input", "self_assessment", 10),
+    ],
+}
+GUIDE_SHEET = "안내"
+
+
+# ---------------------------------------------------------------- the template
+
+
+def _tasks_for(user, period: ReportingPeriod):
+    return permissions.tasks_for_officer(user, period.plan.tasks.select_related("department")).order_by("number")
+
+
+def _sheet(workbook: Workbook, title: str) -> Any:
+    ws = workbook.create_sheet(title)
+    columns = SHEETS[title]
+    for index, col in enumerate(columns, start=1):
+        letter = get_column_letter(index)
+        ws.column_dimensions[letter].width = col.width
+        ws.column_dimensions[letter].hidden = col.role == "key"
+        cell = ws.cell(row=1, column=index, value=col.header)
+        cell.font, cell.fill = Font(bold=True), HEADER_FILL
+    ws.freeze_panes = "C2"
+    ws.protection.sheet = True
+    ws.protection.formatColumns = False  # officers may widen columns
+    return ws
+
+
+def _put(ws, row: int, values: list[Any]) -> None:
+    columns = SHEETS[ws.title]
+    for index, (col, value) in enumerate(zip(columns, values, strict=True), start=1):
+        if isinstance(value, str) and col.role != "formula":
+            value = escape_text(value)
+        cell = ws.cell(row=row, column=index, value=value)
+        if isinstance(value, str) and col.role != "formula":
+            cell.data_type = "s"
+        if col.role == "input":
+            cell.protection = Protection(locked=False)
+            cell.fill = INPUT_FILL
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+        if isinstance(value, datetime.date):
+            cell.number_format = "yyyy-mm-dd"
+
+
+def template_workbook(handle: IO[bytes], *, user, period: ReportingPeriod) -> None:
+    """The officer's pre-filled template for ``period``: every task of their departments."""
+    year = period.plan.year
+    workbook = Workbook()
+    guide = workbook.active
+    guide.title = GUIDE_SHEET
+    for row in [
+        [f"{period} 분기 실적 보고 양식 ({period.plan.title})"],
+        ["분기키", period.pk],
+        ["만든 때", timezone.localtime().strftime("%Y-%m-%d %H:%M")],
+        [
+            "노란 칸만 입력하세요. 다른 칸과 숨은 열은 바꾸지 마세요. 숫자는 숫자로, 날짜는 2017-03-31 형식으로 입력합니다."
+        ],
+        ["입력한 파일을 포털의 '엑셀로 제출' 화면에 올리면 미리보기 후 확인을 눌러야 반영됩니다."],
+        ["진행 상태: " + ", ".join(STATUS_LABELS.values()) + " / 자체 진단: " + ", ".join(SELF_LABELS.values())],
+    ]:
+        guide.append(row)
+    guide.column_dimensions["A"].width = 100
+    guide.protection.sheet = True
+    sheets = {title: _sheet(workbook, title) for title in SHEETS}
+    rows = defaultdict(lambda: 2)
+    status_list = DataValidation(type="list", formula1='"' + ",".join(STATUS_LABELS.values()) + '"', allow_blank=True)
+    self_list = DataValidation(type="list", formula1='"' + ",".join(SELF_LABELS.values()) + '"', allow_blank=True)
+    sheets["추진일정"].add_data_validation(status_list)
+    sheets["서술"].add_data_validation(self_list)
+    for task in _tasks_for(user, period):
+        report = ProgressReport.objects.filter(task=task, period=period).first()
+        current = _current_values(report)
+        for indicator in task.indicators.filter(year=year).order_by("order"):
+            r = rows["성과지표"]
+            result = current["indicator"].get(indicator.pk)
+            _put(
+                sheets["성과지표"],
+                r,
+                [
+                    task.pk,
+                    indicator.pk,
+                    task.number,
+                    task.title,
+                    indicator.name,
+                    indicator.unit,
+                    float(indicator.target),
+                    _num(result and result.actual),
+                    f'=IF(OR(H{r}="",G{r}=0),"",H{r}/G{r})',
+                    result.comment if result else "",
+                ],
+            )
+            sheets["성과지표"].cell(row=r, column=9).number_format = "0.0%"
+            rows["성과지표"] += 1
+        for milestone in task.milestones.order_by("order"):
+            if not rules.covers_year(start=milestone.start, end=milestone.end, year=year):
+                continue
+            r = rows["추진일정"]
+            progress = current["milestone"].get(milestone.pk)
+            _put(
+                sheets["추진일정"],
+                r,
+                [
+                    task.pk,
+                    milestone.pk,
+                    task.number,
+                    task.title,
+                    milestone.date_text,
+                    milestone.title,
+                    milestone.end.strftime("%Y-%m") if milestone.end else "계속",
+                    STATUS_LABELS[progress.status] if progress else STATUS_LABELS["planned"],
+                    progress and progress.actual_start,
+                    progress and progress.actual_end,
+                    progress.delay_reason if progress else "",
+                ],
+            )
+            status_list.add(f"H{r}")
+            rows["추진일정"] += 1
+        for line in (
+            BudgetLine.objects.filter(table__task=task, table__non_budget=False)
+            .prefetch_related("amounts__column")
+            .order_by("order")
+        ):
+            r = rows["예산집행"]
+            execution = current["budget"].get(line.pk)
+            available = services.available_budget(amounts=list(line.amounts.all()), year=year).amount
+            _put(
+                sheets["예산집행"],
+                r,
+                [
+                    task.pk,
+                    line.pk,
+                    task.number,
+                    task.title,
+                    line.name,
+                    available,
+                    execution and execution.spent_to_date,
+                    f'=IF(OR(G{r}="",F{r}=""),"",F{r}-G{r})',
+                    f'=IF(OR(G{r}="",F{r}="",F{r}=0),"",G{r}/F{r})',
+                    execution.explanation if execution else "",
+                ],
+            )
+            sheets["예산집행"].cell(row=r, column=6).number_format = "#,##0"
+            sheets["예산집행"].cell(row=r, column=7).number_format = "#,##0"
+            sheets["예산집행"].cell(row=r, column=8).number_format = "#,##0"
+            sheets["예산집행"].cell(row=r, column=9).number_format = "0.0%"
+            rows["예산집행"] += 1
+        r = rows["서술"]
+        _put(
+            sheets["서술"],
+            r,
+            [
+                task.pk,
+                report.version if report else 0,
+                task.number,
+                task.title,
+                report.achievements if report else "",
+                report.problems if report else "",
+                report.next_steps if report else "",
+                SELF_LABELS.get(report.self_assessment, "") if report else "",
+            ],
+        )
+        self_list.add(f"H{r}")
+        rows["서술"] += 1
+    workbook.properties.title = f"{period} 실적 보고 양식"
+    workbook.save(handle)
+
+
+def _num(value: Decimal | int | None) -> float | int | None:
+    if value is None:
+        return None
+    return int(value) if value == int(value) else float(value)
+
+
+def _current_values(report: ProgressReport | None) -> dict[str, dict]:
+    if report is None:
+        return {"indicator": {}, "milestone": {}, "budget": {}}
+    return {
+        "indicator": {r.indicator_id: r for r in report.indicator_results.all()},
+        "milestone": {p.milestone_id: p for p in report.milestone_progress.all()},
+        "budget": {e.budget_line_id: e for e in report.budget_executions.all()},
+    }
+
+
+# ---------------------------------------------------------------- reading the upload
+
+
+def read_workbook(handle: IO[bytes]) -> tuple[int | None, dict[str, tablib.Dataset]]:
+    """The period key and one Dataset per sheet; refuses missing or extra columns, and formulas typed in."""
+    try:
+        workbook = load_workbook(handle, read_only=True, data_only=False)
+    except Exception as exc:  # openpyxl raises many kinds for a damaged file
+        raise UploadRefused("엑셀 파일을 열 수 없습니다. 손상되었거나 지원하지 않는 형식입니다.") from exc
+    try:
+        missing = [title for title in [GUIDE_SHEET, *SHEETS] if title not in workbook.sheetnames]
+        if missing:
+            raise UploadRefused(f"양식의 시트가 없습니다: {', '.join(missing)}. 포털에서 내려받은 양식을 쓰세요.")
+        period_key = _period_key(workbook[GUIDE_SHEET])
+        return period_key, {title: _dataset(workbook[title], title) for title in SHEETS}
+    finally:
+        workbook.close()
+
+
+def _period_key(ws) -> int | None:
+    for row in ws.iter_rows(min_row=1, max_row=5, values_only=True):
+        if row and row[0] == "분기키" and len(row) > 1 and isinstance(row[1], int):
+            return row[1]
+    return None
+
+
+def _dataset(ws, title: str) -> tablib.Dataset:
+    columns = SHEETS[title]
+    expected = [c.header for c in columns]
+    rows = ws.iter_rows(values_only=True)
+    header = [h for h in next(rows, ()) if h is not None]
+    if header != expected:
+        missing = [h for h in expected if h not in header]
+        extra = [h for h in header if h not in expected]
+        detail = "; ".join(
+            filter(
+                None,
+                [
+                    f"없는 열: {', '.join(missing)}" if missing else "",
+                    f"양식에 없는 열: {', '.join(map(str, extra))}" if extra else "",
+                    "열 순서가 바뀌었습니다" if not missing and not extra else "",
+                ],
+            )
+        )
+        raise UploadRefused(f"'{title}' 시트의 열이 양식과 다릅니다 ({detail}).")
+    dataset = tablib.Dataset(headers=["행", *expected])
+    for number, row in enumerate(rows, start=2):
+        values = list(row[: len(expected)]) + [None] * (len(expected) - len(row))
+        if all(v is None for v in values):
+            continue
+        for col, value in zip(columns, values, strict=True):
+            if col.role == "input" and isinstance(value, str) and value.startswith("="):
+                raise UploadRefused(
+                    f"'{title}' 시트 {get_column_letter(columns.index(col) + 1)}{number} 칸에 수식이 "
+                    "있습니다. 입력 칸에는 값만 넣어 주세요."
+                )
+        dataset.append([number, *values])
+    return dataset
+
+
+# ---------------------------------------------------------------- resources (dry run only)
+
+
+@dataclass
+class ImportContext:
+    user: Any
+    period: ReportingPeriod
+    versions: dict[int, int] = field(default_factory=dict)
+    seen: set = field(default_factory=set)
+
+
+def _int(value: Any) -> int | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return None
+
+
+class OfflineRowResource(resources.ModelResource):
+    """Finds a row's object and validates its cells with the web form; never saves (services do)."""
+
+    sheet = ""
+    form_class: type[django_forms.ModelForm]
+
+    def __init__(self, *, context: ImportContext):
+        super().__init__()
+        self.context = context
+
+    # -- what is this row about
+    def _task(self, row) -> Task:
+        task_pk = _int(row["과제키"])
+        task = Task.objects.filter(pk=task_pk, plan=self.context.period.plan).first() if task_pk else None
+        if task is None:
+            raise ValidationError(f"{row['행']}행: 과제키가 올바르지 않습니다 (숨은 열을 바꾸지 마세요).")
+        if not permissions.can_write_report_content(self.context.user, task):
+            raise ValidationError(f"{row['행']}행: 다른 부서의 과제({task.number}. {task.title})는 올릴 수 없습니다.")
+        return task
+
+    def _report(self, task: Task) -> ProgressReport | None:
+        return ProgressReport.objects.filter(task=task, period=self.context.period).first()
+
+    def before_import_row(self, row, **kwargs):
+        task = self._task(row)
+        key = (self.sheet, task.pk, row.get("항목키") if "항목키" in row else None)
+        if key in self.context.seen:
+            raise ValidationError(f"{row['행']}행: 같은 항목이 두 번 있습니다 (중복 행).")
+        self.context.seen.add(key)
+        report = self._report(task)
+        if report is not None:
+            reason = services.edit_block_reason(user=self.context.user, report=report)
+        else:
+            reason = services.period_block_reason(self.context.period, has_exception=False)
+        if reason:
+            raise ValidationError(f"{row['행']}행 ({task.number}. {task.title}): {reason}")
+        file_version = self.context.versions.get(task.pk)
+        if file_version is not None and file_version != (report.version if report else 0):
+            raise ValidationError(
+                f"{row['행']}행 ({task.number}. {task.title}): 양식을 내려받은 뒤 보고가 바뀌었습니다. "
+                "새 양식을 내려받아 다시 입력하세요."
+            )
+
+    # -- validation: the web form's rules, with the cell named in the message
+    def import_instance(self, instance, row, **kwargs):
+        columns = SHEETS[self.sheet]
+        data = {c.attribute: self._form_value(c, row[c.header]) for c in columns if c.role == "input"}
+        form = self._form(instance, data)
+        if not form.is_valid():
+            raise ValidationError(
+                {
+                    name: [f"{self._cell(name, row)}: {message}" for message in messages]
+                    for name, messages in form.errors.items()
+                }
+            )
+        for name, value in form.cleaned_data.items():
+            if name not in ("id", "version"):
+                setattr(instance, name, value if value is not None or name not in self._text_fields() else "")
+
+    def _form(self, instance, data):
+        return self.form_class(data=data, instance=instance)
+
+    def _text_fields(self) -> set[str]:
+        return {"comment", "delay_reason", "explanation", "achievements", "problems", "next_steps"}
+
+    def _form_value(self, col: Col, value: Any) -> Any:
+        if value is None:
+            return ""
+        if isinstance(value, str):
+            return unescape_text(value)
+        if isinstance(value, datetime.datetime):
+            return value.date().isoformat()
+        if isinstance(value, datetime.date):
+            return value.isoformat()
+        return value
+
+    def _cell(self, attribute: str, row) -> str:
+        columns = SHEETS[self.sheet]
+        index = next((i for i, c in enumerate(columns) if c.attribute == attribute), 0)
+        return f"'{self.sheet}' {get_column_letter(index + 1)}{row['행']}"
+
+    def save_instance(self, instance, is_create, row, **kwargs):
+        """Nothing is written here: the confirm step applies changes through the services."""
+
+    class Meta:
+        skip_unchanged = True
+        report_skipped = True
+        store_instance = True
+        use_transactions = False
+        skip_html_diff = True
+
+
+class IndicatorRowResource(OfflineRowResource):
+    sheet = "성과지표"
+    form_class = forms.IndicatorResultForm
+    actual = fields.Field(attribute="actual", column_name="실적")
+    comment = fields.Field(attribute="comment", column_name="설명·미달성 사유")
+
+    def get_instance(self, instance_loader, row):
+        report = self._report(self._task(row))
+        return report and report.indicator_results.filter(indicator_id=_int(row["항목키"])).first()
+
+    def init_instance(self, row=None):
+        task = self._task(row)
+        indicator = Indicator.objects.filter(pk=_int(row["항목키"]), task=task, year=self.context.period.plan.year)
+        if not indicator.exists():
+            raise ValidationError(f"{row['행']}행: 이 과제의 지표가 아닙니다 (항목키).")
+        return IndicatorResult(indicator=indicator.get())
+
+    class Meta(OfflineRowResource.Meta):
+        model = IndicatorResult
+        fields = ("actual", "comment")
+
+
+class MilestoneRowResource(OfflineRowResource):
+    sheet = "추진일정"
+    form_class = forms.MilestoneProgressForm
+    status = fields.Field(attribute="status", column_name="진행 상태")
+    actual_start = fields.Field(attribute="actual_start", column_name="실제 시작일")
+    actual_end = fields.Field(attribute="actual_end", column_name="실제 완료일")
+    delay_reason = fields.Field(attribute="delay_reason", column_name="지연 사유")
+
+    def _form(self, instance, data):
+        labels = {label: code for code, label in STATUS_LABELS.items()}
+        data["status"] = labels.get(data.get("status"), data.get("status"))
+        return self.form_class(data=data, instance=instance, year=self.context.period.plan.year)
+
+    def get_instance(self, instance_loader, row):
+        report = self._report(self._task(row))
+        return report and report.milestone_progress.filter(milestone_id=_int(row["항목키"])).first()
+
+    def init_instance(self, row=None):
+        milestone = Milestone.objects.filter(pk=_int(row["항목키"]), task=self._task(row)).first()
+        if milestone is None:
+            raise ValidationError(f"{row['행']}행: 이 과제의 일정이 아닙니다 (항목키).")
+        return MilestoneProgress(milestone=milestone)
+
+    class Meta(OfflineRowResource.Meta):
+        model = MilestoneProgress
+        fields = ("status", "actual_start", "actual_end", "delay_reason")
+
+
+class BudgetRowResource(OfflineRowResource):
+    sheet = "예산집행"
+    form_class = forms.BudgetExecutionForm
+    spent_to_date = fields.Field(attribute="spent_to_date", column_name="지출액 누계(백만원)")
+    explanation = fields.Field(attribute="explanation", column_name="초과·부진 사유")
+
+    def get_instance(self, instance_loader, row):
+        report = self._report(self._task(row))
+        return report and report.budget_executions.filter(budget_line_id=_int(row["항목키"])).first()
+
+    def init_instance(self, row=None):
+        line = BudgetLine.objects.filter(pk=_int(row["항목키"]), table__task=self._task(row)).first()
+        if line is None:
+            raise ValidationError(f"{row['행']}행: 이 과제의 예산 행이 아닙니다 (항목키).")
+        return BudgetExecution(budget_line=line)
+
+    class Meta(OfflineRowResource.Meta):
+        model = BudgetExecution
+        fields = ("spent_to_date", "explanation")
+
+
+class NarrativeRowResource(OfflineRowResource):
+    sheet = "서술"
+    form_class = forms.ReportForm
+    achievements = fields.Field(attribute="achievements", column_name="주요 추진실적")
+    problems = fields.Field(attribute="problems", column_name="문제점 및 대책")
+    next_steps = fields.Field(attribute="next_steps", column_name="향후 계획")
+    self_assessment = fields.Field(attribute="self_assessment", column_name="자체 진단")
+
+    def _form(self, instance, data):
+        labels = {label: code for code, label in SELF_LABELS.items()}
+        data["self_assessment"] = labels.get(data.get("self_assessment"), data.get("self_assessment"))
+        data["version"] = instance.version or 1
+        return self.form_class(data={f"report-{k}": v for k, v in data.items()}, instance=instance, prefix="report")
+
+    def get_instance(self, instance_loader, row):
+        return self._report(self._task(row))
+
+    def init_instance(self, row=None):
+        return ProgressReport(task=self._task(row), period=self.context.period)
+
+    class Meta(OfflineRowResource.Meta):
+        model = ProgressReport
+        fields = ("achievements", "problems", "next_steps", "self_assessment")
+
+
+RESOURCES = [NarrativeRowResource, IndicatorRowResource, MilestoneRowResource, BudgetRowResource]
+GROUP_OF = {
+    IndicatorRowResource: ("indicator_results", "indicator_id"),
+    MilestoneRowResource: ("milestone_progress", "milestone_id"),
+    BudgetRowResource: ("budget_executions", "budget_line_id"),
+}
+
+
+# ---------------------------------------------------------------- preview and apply
+
+
+@dataclass
+class PreviewRow:
+    sheet: str
+    number: int
+    task: str
+    status: str  # 신규, 변경, 변경 없음, 오류
+    changes: list[tuple[str, str, str]]
+    errors: list[str]
+
+
+@dataclass
+class Preview:
+    period: ReportingPeriod
+    rows: list[PreviewRow]
+    values: dict[int, dict]  # task pk → data for services.report_save, keyed by object ids
+
+    @property
+    def errors(self) -> list[PreviewRow]:
+        return [r for r in self.rows if r.errors]
+
+    @property
+    def changed(self) -> list[PreviewRow]:
+        return [r for r in self.rows if r.status in ("신규", "변경")]
+
+    def counts(self) -> dict[str, int]:
+        counts = {"신규": 0, "변경": 0, "변경 없음": 0, "오류": 0}
+        for row in self.rows:
+            counts[row.status] += 1
+        return counts
+
+
+STATUS_OF = {"new": "신규", "update": "변경", "skip": "변경 없음"}
+
+
+def preview(*, handle: IO[bytes], user, period: ReportingPeriod) -> Preview:
+    """Dry run of the whole file: what each row would do. Refuses the file (UploadRefused) or reports row errors."""
+    period_key, datasets = read_workbook(handle)
+    if period_key != period.pk:
+        raise UploadRefused(f"이 파일은 {period} 양식이 아닙니다. 해당 분기의 양식을 내려받아 쓰세요.")
+    context = ImportContext(
+        user=user,
+        period=period,
+        versions={_int(r["과제키"]): _int(r["버전"]) for r in datasets["서술"].dict if _int(r["과제키"]) is not None},
+    )
+    result = Preview(period=period, rows=[], values=defaultdict(lambda: {g: {} for g, _ in GROUP_OF.values()}))
+    for resource_class in RESOURCES:
+        resource = resource_class(context=context)
+        dataset = datasets[resource.sheet]
+        outcome = resource.import_data(dataset, dry_run=True, raise_errors=False, use_transactions=False)
+        for row, row_result in zip(dataset.dict, outcome.rows, strict=True):
+            result.rows.append(_preview_row(resource, row, row_result))
+            if row_result.import_type in ("new", "update", "skip") and row_result.instance is not None:
+                _collect(result.values, resource_class, _int(row["과제키"]), row_result.instance)
+    return result
+
+
+def _preview_row(resource, row, row_result) -> PreviewRow:
+    label = f"{row.get('연번')}. {row.get('과제명')}"
+    errors = []
+    if row_result.validation_error is not None:
+        error = row_result.validation_error
+        errors = (
+            [m for messages in error.message_dict.values() for m in messages]
+            if hasattr(error, "error_dict")
+            else list(error.messages)
+        )
+    errors += [f"{row['행']}행: 처리할 수 없는 값입니다 ({e.error})" for e in row_result.errors]
+    if errors:
+        return PreviewRow(resource.sheet, row["행"], label, "오류", [], errors)
+    changes = []
+    original = getattr(row_result, "original", None)
+    for col in SHEETS[resource.sheet]:
+        if col.role != "input":
+            continue
+        new = getattr(row_result.instance, col.attribute)
+        old = getattr(original, col.attribute) if original is not None else None
+        if services.display_value(old) != services.display_value(new):
+            changes.append((col.header, services.display_value(old), services.display_value(new)))
+    return PreviewRow(resource.sheet, row["행"], label, STATUS_OF[row_result.import_type], changes, [])
+
+
+def _collect(values: dict, resource_class, task_pk: int, instance) -> None:
+    if resource_class is NarrativeRowResource:
+        values[task_pk].update({name: getattr(instance, name) for name in services.REPORT_FIELDS})
+        return
+    group, key = GROUP_OF[resource_class]
+    attributes = services.CHILD_FIELDS[group]
+    values[task_pk][group][getattr(instance, key)] = {name: getattr(instance, name) for name in attributes}
+
+
+def apply(*, handle: IO[bytes], user, period: ReportingPeriod) -> int:
+    """Re-check the file and apply it, all or nothing, through the same services as the web form."""
+    result = preview(handle=handle, user=user, period=period)
+    if result.errors:
+        raise UploadRefused(f"오류가 있는 행이 {len(result.errors)}개 있어 아무것도 반영하지 않았습니다.")
+    changed_tasks = {row.task for row in result.changed}
+    applied = 0
+    with transaction.atomic():
+        for task in _tasks_for(user, period).filter(pk__in=list(result.values)):
+            if f"{task.number}. {task.title}" not in changed_tasks:
+                continue
+            report = services.report_start(task=task, period=period, user=user)
+            data = _by_row_pk(report, result.values[task.pk])
+            services.report_save(report=report, user=user, version=report.version, data=data)
+            applied += 1
+    return applied
+
+
+def _by_row_pk(report: ProgressReport, values: dict) -> dict:
+    """Translate object ids (indicator, milestone, budget line) to this report's row ids."""
+    rows = {
+        "indicator_results": {r.indicator_id: r.pk for r in report.indicator_results.all()},
+        "milestone_progress": {p.milestone_id: p.pk for p in report.milestone_progress.all()},
+        "budget_executions": {e.budget_line_id: e.pk for e in report.budget_executions.all()},
+    }
+    data = {name: values[name] for name in services.REPORT_FIELDS if name in values}
+    for group, by_object in rows.items():
+        data[group] = {by_object[obj]: v for obj, v in values.get(group, {}).items() if obj in by_object}
+    return data

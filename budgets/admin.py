@@ -1,6 +1,8 @@
 from django.contrib import admin
 
 from budgets.models import BudgetAmount, BudgetColumn, BudgetLine, BudgetTable
+from budgets.resources import BudgetAmountResource, BudgetLineResource
+from gov30.spreadsheets import PlanImportExportAdmin
 
 
 class BudgetColumnInline(admin.TabularInline):
@@ -37,9 +39,19 @@ class BudgetTableAdmin(admin.ModelAdmin):
 
 
 @admin.register(BudgetLine)
-class BudgetLineAdmin(admin.ModelAdmin):
+class BudgetLineAdmin(PlanImportExportAdmin):
+    resource_classes = [BudgetLineResource]
     list_display = ("name", "table", "printed_total")
     list_filter = ("table__task__plan", "table__task__department")
     search_fields = ("name", "source_text", "table__task__title")
     list_select_related = ("table__task",)
     inlines = [BudgetAmountInline]
+
+
+@admin.register(BudgetAmount)
+class BudgetAmountAdmin(PlanImportExportAdmin):
+    resource_classes = [BudgetAmountResource]
+    list_display = ("line", "column", "amount")
+    list_filter = ("line__table__task__plan", "line__table__task__department")
+    search_fields = ("line__name", "line__table__task__title")
+    list_select_related = ("line__table__task", "column")

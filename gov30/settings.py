@@ -155,7 +155,12 @@ EVIDENCE_EXTENSIONS = {"pdf", "hwp", "hwpx", "doc", "docx", "xls", "xlsx", "ppt"
 # Version 1 of the evaluation weights (percent); the planning office changes them on /evaluation/weights/.
 EVALUATION_DEFAULT_WEIGHTS = {"indicator": 40, "milestone": 30, "budget": 20, "timeliness": 10}
 
-# Offline reporting uploads (reports/uploads.py): refused before openpyxl opens them.
+# Offline reporting uploads (gov30/spreadsheets.py): refused before openpyxl opens them.
 WORKBOOK_UPLOAD_MAX_BYTES = 5 * 1024 * 1024
 WORKBOOK_MAX_ENTRIES = 200
 WORKBOOK_MAX_EXPANDED_BYTES = 50 * 1024 * 1024
+
+# django-import-export (admin import/export of plan data): who may, and in which formats.
+IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "change"
+IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
+IMPORT_EXPORT_USE_TRANSACTIONS = True

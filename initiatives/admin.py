@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import reverse
 from django.utils.html import format_html
 
+from gov30.spreadsheets import PlanImportExportAdmin
 from initiatives.models import (
     Agency,
     Department,
@@ -14,6 +15,7 @@ from initiatives.models import (
     Task,
     TaskAgency,
 )
+from initiatives.resources import IndicatorResource, MilestoneResource, TaskResource
 
 
 class ProgrammeInline(admin.TabularInline):
@@ -81,7 +83,8 @@ class AgencyAdmin(admin.ModelAdmin):
 
 
 @admin.register(Task)
-class TaskAdmin(admin.ModelAdmin):
+class TaskAdmin(PlanImportExportAdmin):
+    resource_classes = [TaskResource]
     list_display = ("number", "title", "department", "programme", "manager_name", "officer_name", "phone")
     list_display_links = ("number", "title")
     list_filter = ("plan", "programme__strategic_area", "programme", "department", "budget_table__non_budget")
@@ -127,7 +130,8 @@ class TaskAdmin(admin.ModelAdmin):
 
 
 @admin.register(Milestone)
-class MilestoneAdmin(admin.ModelAdmin):
+class MilestoneAdmin(PlanImportExportAdmin):
+    resource_classes = [MilestoneResource]
     list_display = ("task", "date_text", "title", "start", "end")
     list_filter = ("task__plan", "task__department", "start")
     search_fields = ("title", "date_text", "source_text")
@@ -146,7 +150,8 @@ class TargetChangeInline(admin.TabularInline):
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(admin.ModelAdmin):
+class IndicatorAdmin(PlanImportExportAdmin):
+    resource_classes = [IndicatorResource]
     inlines = [TargetChangeInline]
 
     def get_readonly_fields(self, request, obj=None):

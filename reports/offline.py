@@ -2,7 +2,7 @@
 
 The template holds one sheet per part of the report, hidden key columns, unlocked input cells
 on a protected sheet, and live formulas (달성률, 집행잔액, 집행률). On upload the file is checked
-(``reports.uploads``), read, and each row goes through a django-import-export resource in
+(``gov30.spreadsheets``), read, and each row goes through a django-import-export resource in
 dry-run mode: the resource finds the row's object, validates the cells with the very forms the
 web page uses, and reports new / changed / unchanged / error. Confirming applies everything
 through ``services.report_start`` / ``report_save`` in one transaction, or nothing.
@@ -26,11 +26,10 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from budgets.models import BudgetLine
+from gov30.spreadsheets import UploadRefused, escape_text, unescape_text
 from initiatives.models import Indicator, Milestone, Task
 from reports import forms, permissions, rules, services
 from reports.models import BudgetExecution, IndicatorResult, MilestoneProgress, ProgressReport, ReportingPeriod
-from reports.uploads import UploadRefused
-from reports.xlsx import escape_text, unescape_text
 
 INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")

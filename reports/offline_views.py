@@ -11,10 +11,10 @@ from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from gov30.spreadsheets import UploadRefused, check_xlsx
 from reports import offline, permissions
 from reports.forms import WorkbookUploadForm
 from reports.models import ReportingPeriod
-from reports.uploads import UploadRefused, check_xlsx
 
 SESSION_KEY = "offline_upload"
 

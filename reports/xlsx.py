@@ -1,11 +1,7 @@
-"""The one way the portal writes spreadsheet cells (xlsx and csv), and reads text back.
-
-User text that a spreadsheet could execute (starting with = + - @, tab or CR) is stored as a
-plain string with a leading apostrophe; ``unescape_text`` removes exactly that on import.
-"""
+"""The one way the portal writes xlsx sheets; text is escaped by ``gov30.spreadsheets``."""
 
 import datetime
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -15,7 +11,8 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+from gov30.spreadsheets import escape_text
+
 HEADER_FONT = Font(bold=True)
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 FORMATS = {
@@ -27,15 +24,6 @@ FORMATS = {
     "datetime": "yyyy-mm-dd hh:mm",
     "text": "@",
 }
-
-
-def escape_text(value: str) -> str:
-    """Neutralise text a spreadsheet would treat as a formula."""
-    return "'" + value if value.startswith(FORMULA_STARTS) else value
-
-
-def unescape_text(value: str) -> str:
-    return value[1:] if value.startswith("'") and value[1:].startswith(FORMULA_STARTS) else value
 
 
 @dataclass
@@ -111,9 +99,3 @@ def write_workbook(path, sheets: Iterable[Sheet], *, title: str, created: dateti
     for sheet in sheets:
         add_sheet(workbook, sheet)
     workbook.save(path)
-
-
-def csv_rows(rows: Iterable[list[Any]]) -> Iterator[list[str]]:
-    """CSV cells as text, with the same formula escaping."""
-    for row in rows:
-        yield [escape_text(v) if isinstance(v, str) else "" if v is None else str(v) for v in row]

@@ -65,15 +65,20 @@ def _task_rows(views, scores) -> list[dict]:
     return rows
 
 
-@login_required
-@require_GET
-def plan_dashboard(request):
+def _selection(request):
+    """The reviewer's dashboard selection: plan, filter, loaded data, quarter and current weights."""
     permissions.ensure_reviewer(request.user)
     plan = _plan(request)
     selection = DashboardFilter(request.GET or None, queryset=plan.tasks.all())
     data = evaluation.plan_data(plan=plan, tasks=selection.qs)
     quarter = int(selection.chosen("quarter", _current_quarter(data.periods)))
-    weights = evaluation.weights_current()
+    return plan, selection, data, quarter, evaluation.weights_current()
+
+
+@login_required
+@require_GET
+def plan_dashboard(request):
+    plan, selection, data, quarter, weights = _selection(request)
     board = dashboards.plan_dashboard(data, quarter=quarter, weights=weights, status=selection.chosen("status"))
     table = DashboardTaskTable(_task_rows(board.views, dashboards.task_scores(board.views, weights)))
     RequestConfig(request, paginate={"per_page": 50}).configure(table)
@@ -93,12 +98,7 @@ def plan_dashboard(request):
 @login_required
 @require_GET
 def department_dashboard(request):
-    permissions.ensure_reviewer(request.user)
-    plan = _plan(request)
-    selection = DashboardFilter(request.GET or None, queryset=plan.tasks.all())
-    data = evaluation.plan_data(plan=plan, tasks=selection.qs)
-    quarter = int(selection.chosen("quarter", _current_quarter(data.periods)))
-    weights = evaluation.weights_current()
+    plan, selection, data, quarter, weights = _selection(request)
     rows = dashboards.department_rows(data, quarter=quarter, weights=weights)
     chart = charts.score_by_group(
         "chart-department-score", "부서별 종합 점수", [r.rollup.label for r in rows], [r.rollup.score for r in rows]

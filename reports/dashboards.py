@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from django.db.models import Count
 
-from reports import charts, scoring
+from reports import charts, rules, scoring
 from reports.evaluation import PlanData, PlanFacts, Rollup, TaskView, assemble, rollups, task_score
 from reports.models import ProgressReport, ReportEvent, ScoringWeights
 
@@ -109,7 +109,7 @@ def _plan_year_key(view: TaskView, year: int) -> tuple:
     for line in table.lines.all() if table else []:
         for amount in line.amounts.all():
             column = amount.column
-            if (column.from_year or 0) <= year <= column.to_year:
+            if rules.column_covers_year(from_year=column.from_year, to_year=column.to_year, year=year):
                 return (column.to_year, column.from_year or 0, column.label)
     return (year, year, f"'{year % 100}년")
 

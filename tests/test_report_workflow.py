@@ -117,3 +117,14 @@ def test_reviewer_cannot_write_content_and_officer_cannot_approve(report, office
     with pytest.raises(PermissionDenied):
         services.report_approve(report=report, user=officer, version=report.version)
     assert ProgressReport.objects.get(pk=report.pk).status == "submitted"
+
+
+@pytest.mark.django_db
+def test_history_shows_korean_labels_not_codes(client, report, officer):
+    data = complete_data(report)
+    services.report_submit(report=report, user=officer, version=report.version, data=data)
+    client.force_login(officer)
+    html = client.get(f"/reports/{report.pk}/").content.decode()
+    history = html.split('id="h-history"')[1]
+    assert "작성중 → 제출" in history and "진행중" in history and "정상" in history
+    assert "draft" not in history and "in_progress" not in history and "on_track" not in history

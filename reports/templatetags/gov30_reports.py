@@ -1,0 +1,22 @@
+from django import template
+
+from reports.models import MilestoneProgress, ProgressReport
+
+register = template.Library()
+
+# History rows keep the stored codes; people read the Korean labels.
+LABELS = {
+    "status": dict(MilestoneProgress.Status.choices),
+    "self_assessment": dict(ProgressReport.SelfAssessment.choices),
+}
+REPORT_STATUS = dict(ProgressReport.Status.choices)
+
+
+@register.filter
+def report_status_label(code: str) -> str:
+    return REPORT_STATUS.get(code, code)
+
+
+@register.filter
+def change_value(value: str, field: str) -> str:
+    return LABELS.get(field, {}).get(value, value)

@@ -13,7 +13,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_tables2 import RequestConfig
 
 from initiatives.models import Milestone, Plan
-from initiatives.selectors import plan_latest
 from reports import charts, dashboards, evaluation, permissions, scoring
 from reports.filters import DashboardFilter
 from reports.models import Evaluation, ProgressReport, TaskScore
@@ -24,13 +23,18 @@ from reports.workbook import WorkbookFilter, evaluation_workbook
 STATUS_CLASS = {"정상": "on_track", "주의": "attention", "지연": "delayed", "판단 불가": "undetermined"}
 
 
-def _plan(request=None):
-    """The plan of the chosen ?year=, else the latest."""
+def _plan_and_years(request=None) -> tuple[Plan, list[int]]:
+    """The plan of the chosen ?year= (else the latest) and every plan year, read in one query."""
     year = request.GET.get("year", "") if request is not None else ""
-    plan = Plan.objects.filter(year=int(year)).first() if year.isdigit() else plan_latest()
-    if plan is None:
+    plans = list(Plan.objects.defer("source_text").order_by("-year"))
+    chosen = [p for p in plans if str(p.year) == year] if year.isdigit() else plans[:1]
+    if not chosen:
         raise Http404("적재된 실행계획이 없습니다.")
-    return plan
+    return chosen[0], [p.year for p in plans]
+
+
+def _plan(request=None) -> Plan:
+    return _plan_and_years(request)[0]
 
 
 def _current_quarter(periods) -> str:
@@ -39,28 +43,46 @@ def _current_quarter(periods) -> str:
     return str(max(started, default=1))
 
 
+class _Row(dict):
+    """A task table row whose links are made only when a shown page asks for them (one page of 50,
+    not every task of a large plan: reversing URLs was a tenth of the dashboard's time)."""
+
+    def __init__(self, view, values: dict) -> None:
+        super().__init__(values)
+        self.view = view
+
+    def __missing__(self, key: str) -> str:
+        report = self.view.report
+        if key == "url":
+            return self.view.task.get_absolute_url()
+        if key == "report_url":
+            return reverse("reports:report-detail", args=[report.pk]) if report else ""
+        raise KeyError(key)
+
+
 def _task_rows(views, scores) -> list[dict]:
     rows = []
     for view in views:
         status = view.assessment.status or "판단 불가"
         rate = view.execution_rate
         rows.append(
-            {
-                "number": view.task.number,
-                "title": view.task.title,
-                "url": view.task.get_absolute_url(),
-                "department": view.task.department.name,
-                "status": status,
-                "status_class": STATUS_CLASS[status],
-                "explanation": view.assessment.explanation,
-                "self_assessment": view.report.get_self_assessment_display() if view.report else None,
-                "score": scores.get(view.task.pk),
-                "execution": None if rate is None else scoring.quantize(rate * 100, "0.1"),
-                "report": f"{view.report.period.quarter}분기 {view.report.get_status_display()}"
-                if view.report
-                else "없음",
-                "report_url": reverse("reports:report-detail", args=[view.report.pk]) if view.report else "",
-            }
+            _Row(
+                view,
+                {
+                    "number": view.task.number,
+                    "title": view.task.title,
+                    "department": view.task.department.name,
+                    "status": status,
+                    "status_class": STATUS_CLASS[status],
+                    "explanation": view.assessment.explanation,
+                    "self_assessment": view.report.get_self_assessment_display() if view.report else None,
+                    "score": scores.get(view.task.pk),
+                    "execution": None if rate is None else scoring.quantize(rate * 100, "0.1"),
+                    "report": f"{view.report.period.quarter}분기 {view.report.get_status_display()}"
+                    if view.report
+                    else "없음",
+                },
+            )
         )
     return rows
 
@@ -68,8 +90,8 @@ def _task_rows(views, scores) -> list[dict]:
 def _selection(request):
     """The reviewer's dashboard selection: plan, filter, loaded data, quarter and current weights."""
     permissions.ensure_reviewer(request.user)
-    plan = _plan(request)
-    selection = DashboardFilter(request.GET or None, queryset=plan.tasks.all())
+    plan, years = _plan_and_years(request)
+    selection = DashboardFilter(request.GET or None, queryset=plan.tasks.all(), plan=plan, years=years)
     data = evaluation.plan_data(plan=plan, tasks=selection.qs)
     quarter = int(selection.chosen("quarter", _current_quarter(data.periods)))
     return plan, selection, data, quarter, evaluation.weights_current()
@@ -258,8 +280,8 @@ def open_results(request):
 def workbook_download(request):
     """The evaluation workbook for the dashboard's current selection, streamed from a temporary file."""
     permissions.ensure_reviewer(request.user)
-    plan = _plan(request)
-    selection = DashboardFilter(request.GET or None, queryset=plan.tasks.all())
+    plan, years = _plan_and_years(request)
+    selection = DashboardFilter(request.GET or None, queryset=plan.tasks.all(), plan=plan, years=years)
     data = selection.form.cleaned_data if selection.form.is_valid() else {}
     chosen = WorkbookFilter(
         plan=plan,

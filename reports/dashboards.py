@@ -8,11 +8,9 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count
-
 from reports import charts, rules, scoring
-from reports.evaluation import PlanData, PlanFacts, Rollup, TaskView, assemble, rollups, task_score
-from reports.models import ProgressReport, ReportEvent, ScoringWeights
+from reports.evaluation import PlanData, PlanFacts, Rollup, TaskView, progress_figures, rollups, task_score
+from reports.models import ProgressReport, ScoringWeights
 
 STATUS_NAMES = [scoring.ON_TRACK, scoring.ATTENTION, scoring.DELAYED]
 
@@ -40,21 +38,29 @@ def has_sample(views: list[TaskView]) -> bool:
     return any(v.report is not None and v.report.is_sample for v in views)
 
 
-def plan_dashboard(data: PlanData, *, quarter: int, weights: ScoringWeights, status: str = "") -> PlanDashboard:
-    facts = assemble(data, quarter=quarter)
-    views = [v for v in facts.tasks if not status or (v.assessment.status or "판단 불가") == status]
-    areas = rollups(
+def area_rollups(views: list[TaskView], weights: ScoringWeights) -> list[Rollup]:
+    return rollups(
         views,
         lambda t: t.programme.strategic_area.number,
         lambda t: f"{t.programme.strategic_area.number}. {t.programme.strategic_area.title}",
         weights,
     )
-    programmes = rollups(
+
+
+def programme_rollups(views: list[TaskView], weights: ScoringWeights) -> list[Rollup]:
+    return rollups(
         views,
         lambda t: (t.programme.strategic_area.number, t.programme.number),
         lambda t: f"{t.programme.code}. {t.programme.title}",
         weights,
     )
+
+
+def plan_dashboard(data: PlanData, *, quarter: int, weights: ScoringWeights, status: str = "") -> PlanDashboard:
+    facts = data.facts(quarter)
+    views = [v for v in facts.tasks if not status or (v.assessment.status or "판단 불가") == status]
+    areas = area_rollups(views, weights)
+    programmes = programme_rollups(views, weights)
     total = (rollups(views, lambda t: 0, lambda t: "전체", weights) or [Rollup(key=0, label="전체")])[0]
     dashboard = PlanDashboard(facts, views, areas, programmes, total)
     dashboard.charts = [
@@ -87,14 +93,13 @@ def _budget_chart(data: PlanData, views: list[TaskView]) -> charts.Chart:
     planned: dict[tuple, int] = defaultdict(int)
     executed: dict[tuple, int] = defaultdict(int)
     for view in views:
-        table = getattr(view.task, "budget_table", None)
-        for line in table.lines.all() if table else []:
-            for amount in line.amounts.all():
+        for line in data.budget_lines(view.task):
+            for amount in line.amounts:
                 key = (amount.column.to_year, amount.column.from_year or 0, amount.column.label)
                 planned[key] += amount.amount
         for fact in view.facts.budgets:
             if fact.spent is not None:
-                executed[_plan_year_key(view, data.plan.year)] += fact.spent
+                executed[_plan_year_key(data, view, data.plan.year)] += fact.spent
     keys = sorted(set(planned) | {k for k in executed if k})
     return charts.budget_plan_vs_execution(
         "chart-budget",
@@ -104,10 +109,9 @@ def _budget_chart(data: PlanData, views: list[TaskView]) -> charts.Chart:
     )
 
 
-def _plan_year_key(view: TaskView, year: int) -> tuple:
-    table = getattr(view.task, "budget_table", None)
-    for line in table.lines.all() if table else []:
-        for amount in line.amounts.all():
+def _plan_year_key(data: PlanData, view: TaskView, year: int) -> tuple:
+    for line in data.budget_lines(view.task):
+        for amount in line.amounts:
             column = amount.column
             if rules.column_covers_year(from_year=column.from_year, to_year=column.to_year, year=year):
                 return (column.to_year, column.from_year or 0, column.label)
@@ -135,11 +139,9 @@ def _completeness_chart(data: PlanData, task_ids: set[int]) -> charts.Chart:
 def _trend_chart(data: PlanData, task_ids: set[int]) -> charts.Chart:
     achievement, execution = [], []
     for quarter in range(1, 5):
-        views = [v for v in assemble(data, quarter=quarter).tasks if v.task.pk in task_ids]
-        values = [(v.assessment.components["indicator"], Decimal(1)) for v in views]
-        achievement.append(_pct(scoring.rollup(values)[0]))
-        budgets = [b for v in views for b in v.facts.budgets]
-        execution.append(_pct(scoring.execution_rate(budgets)))
+        figures = [f for pk, f in progress_figures(data, quarter=quarter).items() if pk in task_ids]
+        achievement.append(_pct(scoring.rollup([(indicator, Decimal(1)) for indicator, _ in figures])[0]))
+        execution.append(_pct(scoring.execution_rate([b for _, budgets in figures for b in budgets])))
     return charts.quarterly_trend(
         "chart-trend",
         [f"{q}분기" for q in range(1, 5)],
@@ -159,7 +161,7 @@ class DepartmentRow:
 
 def department_rows(data: PlanData, *, quarter: int, weights: ScoringWeights) -> list[DepartmentRow]:
     """Roll-ups by owning department, with its reporting discipline up to ``quarter``."""
-    facts = assemble(data, quarter=quarter)
+    facts = data.facts(quarter)
     groups = rollups(facts.tasks, lambda t: t.department_id, lambda t: t.department.name, weights)
     rows = {g.key: DepartmentRow(rollup=g) for g in groups}
     for view in facts.tasks:
@@ -174,13 +176,8 @@ def department_rows(data: PlanData, *, quarter: int, weights: ScoringWeights) ->
                 row.late_or_missing += not on_time
             row.returns += submission.returns
     task_department = {t.pk: t.department_id for t in data.tasks}
-    late_changes = (
-        ReportEvent.objects.filter(report__task__in=list(task_department), exception__isnull=False)
-        .values("report__task")
-        .annotate(n=Count("pk"))
-    )
-    for item in late_changes:
-        rows[task_department[item["report__task"]]].changes_after_close += item["n"]
+    for report in data.reports:  # plan_data counts each report's changes made under an exception
+        rows[task_department[report.task_id]].changes_after_close += report.late_changes
     return sorted(rows.values(), key=lambda r: r.rollup.label)
 
 

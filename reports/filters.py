@@ -61,9 +61,14 @@ class DashboardFilter(django_filters.FilterSet):
         model = Task
         fields = ["year", "quarter", "area", "department", "status"]
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, plan: Plan | None = None, years: list[int] | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.form.fields["year"].choices = [(str(y), f"{y}년") for y in Plan.objects.values_list("year", flat=True)]
+        if years is None:
+            years = list(Plan.objects.values_list("year", flat=True))
+        self.form.fields["year"].choices = [(str(y), f"{y}년") for y in years]
+        if plan is not None:  # only the chosen year's areas and departments
+            self.form.fields["area"].queryset = StrategicArea.objects.filter(plan=plan)
+            self.form.fields["department"].queryset = Department.objects.filter(tasks__plan=plan).distinct()
         for f in self.form.fields.values():
             f.widget.attrs.setdefault("class", "form-select")
 

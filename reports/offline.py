@@ -337,12 +337,74 @@ def _dataset(ws, title: str) -> tablib.Dataset:
 # ---------------------------------------------------------------- resources (dry run only)
 
 
+GROUPS = [
+    ("indicator_results", (IndicatorResult, "indicator_id")),
+    ("milestone_progress", (MilestoneProgress, "milestone_id")),
+    ("budget_executions", (BudgetExecution, "budget_line_id")),
+]
+
+
+@dataclass
+class Lookups:
+    """What the rows of one upload are checked against, loaded once in a fixed number of queries:
+    the officer's tasks, their reports for the quarter and those reports' rows, and the plan items
+    (indicators, milestones, budget lines) a row may name. Without it every row ran its own queries."""
+
+    tasks: dict[int, Task]
+    reports: dict[int, ProgressReport]  # task pk → report
+    rows: dict[tuple[str, int, int], Any]  # (group, report pk, indicator/milestone/line pk) → row
+    indicators: dict[int, Indicator]
+    milestones: dict[int, Milestone]
+    lines: dict[int, BudgetLine]
+
+    def row_ids(self, report_pk: int) -> dict[str, dict[int, int]]:
+        """{group: {indicator/milestone/line pk: row pk}} of one report."""
+        if not hasattr(self, "_row_ids"):
+            self._row_ids: dict[int, dict[str, dict[int, int]]] = defaultdict(lambda: {g: {} for g, _ in GROUPS})
+            for (group, pk, obj), row in self.rows.items():
+                self._row_ids[pk][group][obj] = row.pk
+        return self._row_ids[report_pk]
+
+    @classmethod
+    def load(cls, user, period: ReportingPeriod) -> "Lookups":
+        tasks = _tasks_for(user, period)
+        reports = {r.task_id: r for r in ProgressReport.objects.filter(period=period, task__in=tasks.values("pk"))}
+        for report in reports.values():
+            report.period = period
+        rows: dict[tuple[str, int, int], Any] = {}
+        report_ids = ProgressReport.objects.filter(period=period, task__in=tasks.values("pk")).values("pk")
+        for group, (model, key) in GROUPS:
+            for row in model.objects.filter(report__in=report_ids):
+                rows[(group, row.report_id, getattr(row, key))] = row
+        owned = {"task__in": tasks.values("pk")}
+        return cls(
+            tasks={t.pk: t for t in tasks},
+            reports=reports,
+            rows=rows,
+            indicators={i.pk: i for i in Indicator.objects.filter(year=period.plan.year, **owned)},
+            milestones={m.pk: m for m in Milestone.objects.filter(**owned)},
+            lines={
+                b.pk: b for b in BudgetLine.objects.filter(table__task__in=tasks.values("pk")).select_related("table")
+            },
+        )
+
+
 @dataclass
 class ImportContext:
     user: Any
     period: ReportingPeriod
     versions: dict[int, int] = field(default_factory=dict)
     seen: set = field(default_factory=set)
+    loaded: Lookups | None = None
+
+    @property
+    def lookups(self) -> Lookups:
+        if self.loaded is None:
+            self.loaded = Lookups.load(self.user, self.period)
+        return self.loaded
+
+    def row(self, group: str, report: ProgressReport | None, key: Any):
+        return report and self.lookups.rows.get((group, report.pk, _int(key)))
 
 
 def _int(value: Any) -> int | None:
@@ -368,15 +430,16 @@ class OfflineRowResource(resources.ModelResource):
     # -- what is this row about
     def _task(self, row) -> Task:
         task_pk = _int(row["과제키"])
+        task = self.context.lookups.tasks.get(task_pk)
+        if task is not None and permissions.can_write_report_content(self.context.user, task):
+            return task
         task = Task.objects.filter(pk=task_pk, plan=self.context.period.plan).first() if task_pk else None
         if task is None:
             raise ValidationError(f"{row['행']}행: 과제키가 올바르지 않습니다 (숨은 열을 바꾸지 마세요).")
-        if not permissions.can_write_report_content(self.context.user, task):
-            raise ValidationError(f"{row['행']}행: 다른 부서의 과제({task.number}. {task.title})는 올릴 수 없습니다.")
-        return task
+        raise ValidationError(f"{row['행']}행: 다른 부서의 과제({task.number}. {task.title})는 올릴 수 없습니다.")
 
     def _report(self, task: Task) -> ProgressReport | None:
-        return ProgressReport.objects.filter(task=task, period=self.context.period).first()
+        return self.context.lookups.reports.get(task.pk)
 
     def before_import_row(self, row, **kwargs):
         task = self._task(row)
@@ -454,15 +517,13 @@ class IndicatorRowResource(OfflineRowResource):
     comment = fields.Field(attribute="comment", column_name="설명·미달성 사유")
 
     def get_instance(self, instance_loader, row):
-        report = self._report(self._task(row))
-        return report and report.indicator_results.filter(indicator_id=_int(row["항목키"])).first()
+        return self.context.row("indicator_results", self._report(self._task(row)), row["항목키"])
 
     def init_instance(self, row=None):
-        task = self._task(row)
-        indicator = Indicator.objects.filter(pk=_int(row["항목키"]), task=task, year=self.context.period.plan.year)
-        if not indicator.exists():
+        indicator = self.context.lookups.indicators.get(_int(row["항목키"]))
+        if indicator is None or indicator.task_id != self._task(row).pk:
             raise ValidationError(f"{row['행']}행: 이 과제의 지표가 아닙니다 (항목키).")
-        return IndicatorResult(indicator=indicator.get())
+        return IndicatorResult(indicator=indicator)
 
     class Meta(OfflineRowResource.Meta):
         model = IndicatorResult
@@ -483,12 +544,11 @@ class MilestoneRowResource(OfflineRowResource):
         return self.form_class(data=data, instance=instance, year=self.context.period.plan.year)
 
     def get_instance(self, instance_loader, row):
-        report = self._report(self._task(row))
-        return report and report.milestone_progress.filter(milestone_id=_int(row["항목키"])).first()
+        return self.context.row("milestone_progress", self._report(self._task(row)), row["항목키"])
 
     def init_instance(self, row=None):
-        milestone = Milestone.objects.filter(pk=_int(row["항목키"]), task=self._task(row)).first()
-        if milestone is None:
+        milestone = self.context.lookups.milestones.get(_int(row["항목키"]))
+        if milestone is None or milestone.task_id != self._task(row).pk:
             raise ValidationError(f"{row['행']}행: 이 과제의 일정이 아닙니다 (항목키).")
         return MilestoneProgress(milestone=milestone)
 
@@ -504,12 +564,11 @@ class BudgetRowResource(OfflineRowResource):
     explanation = fields.Field(attribute="explanation", column_name="초과·부진 사유")
 
     def get_instance(self, instance_loader, row):
-        report = self._report(self._task(row))
-        return report and report.budget_executions.filter(budget_line_id=_int(row["항목키"])).first()
+        return self.context.row("budget_executions", self._report(self._task(row)), row["항목키"])
 
     def init_instance(self, row=None):
-        line = BudgetLine.objects.filter(pk=_int(row["항목키"]), table__task=self._task(row)).first()
-        if line is None:
+        line = self.context.lookups.lines.get(_int(row["항목키"]))
+        if line is None or line.table.task_id != self._task(row).pk:
             raise ValidationError(f"{row['행']}행: 이 과제의 예산 행이 아닙니다 (항목키).")
         return BudgetExecution(budget_line=line)
 
@@ -569,6 +628,7 @@ class Preview:
     period: ReportingPeriod
     rows: list[PreviewRow]
     values: dict[int, dict]  # task pk → data for services.report_save, keyed by object ids
+    context: "ImportContext | None" = None
 
     @property
     def errors(self) -> list[PreviewRow]:
@@ -598,7 +658,9 @@ def preview(*, handle: IO[bytes], user, period: ReportingPeriod) -> Preview:
         period=period,
         versions={_int(r["과제키"]): _int(r["버전"]) for r in datasets["서술"].dict if _int(r["과제키"]) is not None},
     )
-    result = Preview(period=period, rows=[], values=defaultdict(lambda: {g: {} for g, _ in GROUP_OF.values()}))
+    result = Preview(
+        period=period, rows=[], values=defaultdict(lambda: {g: {} for g, _ in GROUP_OF.values()}), context=context
+    )
     for resource_class in RESOURCES:
         resource = resource_class(context=context)
         dataset = datasets[resource.sheet]
@@ -655,20 +717,25 @@ def apply(*, handle: IO[bytes], user, period: ReportingPeriod) -> int:
         for task in _tasks_for(user, period).filter(pk__in=list(result.values)):
             if f"{task.number}. {task.title}" not in changed_tasks:
                 continue
-            report = services.report_start(task=task, period=period, user=user)
-            data = _by_row_pk(report, result.values[task.pk])
+            existing = result.context.lookups.reports.get(task.pk)
+            report = existing or services.report_start(task=task, period=period, user=user)
+            data = _by_row_pk(report, result.values[task.pk], result.context.lookups if existing else None)
             services.report_save(report=report, user=user, version=report.version, data=data)
             applied += 1
     return applied
 
 
-def _by_row_pk(report: ProgressReport, values: dict) -> dict:
-    """Translate object ids (indicator, milestone, budget line) to this report's row ids."""
-    rows = {
-        "indicator_results": {r.indicator_id: r.pk for r in report.indicator_results.all()},
-        "milestone_progress": {p.milestone_id: p.pk for p in report.milestone_progress.all()},
-        "budget_executions": {e.budget_line_id: e.pk for e in report.budget_executions.all()},
-    }
+def _by_row_pk(report: ProgressReport, values: dict, lookups: Lookups | None = None) -> dict:
+    """Translate object ids (indicator, milestone, budget line) to this report's row ids (read in the
+    preview's lookups for a report that existed, from the database for one just started)."""
+    if lookups is not None:
+        rows = lookups.row_ids(report.pk)
+    else:
+        rows = {
+            "indicator_results": {r.indicator_id: r.pk for r in report.indicator_results.all()},
+            "milestone_progress": {p.milestone_id: p.pk for p in report.milestone_progress.all()},
+            "budget_executions": {e.budget_line_id: e.pk for e in report.budget_executions.all()},
+        }
     data = {name: values[name] for name in services.REPORT_FIELDS if name in values}
     for group, by_object in rows.items():
         data[group] = {by_object[obj]: v for obj, v in values.get(group, {}).items() if obj in by_object}

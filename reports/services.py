@@ -282,12 +282,14 @@ def _child_label(child) -> str:
     return f"예산 '{child.budget_line.name}' "
 
 
-def _children(report: ProgressReport) -> dict[str, list]:
+def _children(report: ProgressReport, *, amounts: bool = True) -> dict[str, list]:
+    """The report's rows with what their labels need; ``amounts`` adds the plan amounts the submit checks read."""
+    executions = report.budget_executions.select_related("budget_line")
     return {
         "indicator_results": list(report.indicator_results.select_related("indicator")),
         "milestone_progress": list(report.milestone_progress.select_related("milestone")),
         "budget_executions": list(
-            report.budget_executions.select_related("budget_line").prefetch_related("budget_line__amounts__column")
+            executions.prefetch_related("budget_line__amounts__column") if amounts else executions
         ),
     }
 
@@ -297,14 +299,14 @@ def _save_content(report: ProgressReport, data: dict) -> list[dict]:
     changes: list[dict] = []
     values = {name: data[name] for name in REPORT_FIELDS if name in data}
     _apply(report, values, "", changes)
-    for group, rows in _children(report).items():
+    for group, rows in _children(report, amounts=False).items():
         submitted = data.get(group, {})
         for child in rows:
             if child.pk not in submitted:
                 continue
             child_values = {k: v for k, v in submitted[child.pk].items() if k in CHILD_FIELDS[group]}
             if _apply(child, child_values, _child_label(child), changes):
-                child.save()
+                child.save(update_fields=CHILD_FIELDS[group])
     return changes
 
 

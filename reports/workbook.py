@@ -8,17 +8,19 @@ import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
+from budgets.models import BudgetAmount, BudgetTable
 from budgets.services import budget_summary
-from initiatives.models import Department, Plan, StrategicArea
+from initiatives.models import Department, Plan, StrategicArea, Task
 from reports import scoring
-from reports.dashboards import plan_dashboard
-from reports.evaluation import PlanData, assemble, plan_data, weights_current
+from reports.dashboards import area_rollups, programme_rollups
+from reports.evaluation import PlanData, TaskView, plan_data, weights_current
 from reports.models import Evaluation, ReportEvent
 from reports.rules import achievement_rate, execution_figures
 from reports.services import available_budget
-from reports.xlsx import Column, Sheet, write_workbook
+from reports.xlsx import Column, Sheet, SheetWriter, new_workbook
 
 SHEET_TITLES = ["요약", "과제별 실적", "성과지표", "추진일정", "예산", "평가 결과", "마감 후 변경"]
 
@@ -51,12 +53,14 @@ def _rate(value) -> float | None:
     return None if value is None else float(value)
 
 
-def summary_sheet(data: PlanData, quarter: int, title: str) -> Sheet:
-    board = plan_dashboard(data, quarter=quarter, weights=weights_current())
+def summary_sheet(views: list[TaskView], quarter: int, title: str) -> Sheet:
+    """Roll-ups by area and programme of every selected task's view as of ``quarter``."""
+    weights = weights_current()
+    areas, programmes = area_rollups(views, weights), programme_rollups(views, weights)
 
     def rows() -> Iterator[list]:
-        for area in board.areas:
-            members = [p for p in board.programmes if p.key[0] == area.key]
+        for area in areas:
+            members = [p for p in programmes if p.key[0] == area.key]
             for group, level in [(area, "추진방안"), *[(p, "중점 추진과제") for p in members]]:
                 balance = group.available - group.spent
                 yield [
@@ -97,7 +101,7 @@ def summary_sheet(data: PlanData, quarter: int, title: str) -> Sheet:
 
 def task_quarter_sheet(data: PlanData) -> Sheet:
     by_task_period = {(r.task_id, r.period_id): r for r in data.reports}
-    facts = {q: {v.task.pk: v for v in assemble(data, quarter=q).tasks} for q in range(1, 5)}
+    facts = {q: {v.task.pk: v for v in data.facts(q).tasks} for q in range(1, 5)}
 
     def rows() -> Iterator[list]:
         for task in data.tasks:
@@ -144,10 +148,10 @@ def indicator_sheet(data: PlanData) -> Sheet:
     def rows() -> Iterator[list]:
         for report in sorted(data.reports, key=lambda r: (r.task_id, r.period.quarter)):
             task = tasks[report.task_id]
-            indicators = {i.pk: i for i in task.indicators.all()}
-            for result in report.indicator_results.all():
-                indicator = indicators.get(result.indicator_id)
-                if indicator is None:
+            results = {r.indicator_id: r for r in data.report_rows(report).indicator_results}
+            for indicator in data.indicators.get(task.pk, []):
+                result = results.get(indicator.pk)
+                if result is None:
                     continue
                 rate = achievement_rate(
                     actual=result.actual, target=indicator.target, higher_is_better=indicator.higher_is_better
@@ -191,9 +195,11 @@ def milestone_sheet(data: PlanData) -> Sheet:
     def rows() -> Iterator[list]:
         for report in sorted(data.reports, key=lambda r: (r.task_id, r.period.quarter)):
             task = tasks[report.task_id]
-            milestones = {m.pk: m for m in task.milestones.all()}
-            for progress in report.milestone_progress.all():
-                m = milestones[progress.milestone_id]
+            progress_of = {p.milestone_id: p for p in data.report_rows(report).milestone_progress}
+            for m in data.milestones.get(task.pk, []):
+                progress = progress_of.get(m.pk)
+                if progress is None:
+                    continue
                 fact = scoring.MilestoneFact(m.title, m.end, progress.status, progress.actual_end)
                 yield [
                     task.number,
@@ -227,14 +233,25 @@ def milestone_sheet(data: PlanData) -> Sheet:
     return Sheet("추진일정", columns, rows())
 
 
+def _budget_tables(data: PlanData) -> dict[int, BudgetTable]:
+    """The selected tasks' budget tables with columns, lines and amounts (four queries, whatever the size)."""
+    tables = BudgetTable.objects.filter(task__in=data.task_ids).prefetch_related(
+        "columns",
+        "lines",
+        Prefetch("lines__amounts", queryset=BudgetAmount.objects.select_related("column").order_by("column__order")),
+    )
+    return {t.task_id: t for t in tables}
+
+
 def budget_sheet(data: PlanData, quarter: int) -> Sheet:
     """Per budget line and year column: the plan's amounts, printed vs computed totals, and execution."""
-    facts = {v.task.pk: v for v in assemble(data, quarter=quarter).tasks}
+    facts = {v.task.pk: v for v in data.facts(quarter).tasks}
     year = data.plan.year
+    tables = _budget_tables(data)
 
     def rows() -> Iterator[list]:
         for task in data.tasks:
-            table = getattr(task, "budget_table", None)
+            table = tables.get(task.pk)
             if table is None or table.non_budget:
                 yield [task.number, task.title, "비예산" if table else "예산 정보 없음", *[None] * 11]
                 continue
@@ -298,7 +315,7 @@ def budget_sheet(data: PlanData, quarter: int) -> Sheet:
     )
 
 
-def evaluation_sheet(plan: Plan, task_ids: set[int]) -> Sheet:
+def evaluation_sheet(plan: Plan, task_ids: QuerySet) -> Sheet:
     evaluation = Evaluation.objects.filter(plan=plan).select_related("weights").first()
     scores = (
         evaluation.scores.filter(task__in=task_ids).select_related("task", "adjusted_by").order_by("task__number")
@@ -347,7 +364,7 @@ def evaluation_sheet(plan: Plan, task_ids: set[int]) -> Sheet:
     return Sheet("평가 결과", columns, rows(), notes=[f"추진실적 평가: {state}"])
 
 
-def late_change_sheet(plan: Plan, task_ids: set[int]) -> Sheet:
+def late_change_sheet(plan: Plan, task_ids: QuerySet) -> Sheet:
     events = (
         ReportEvent.objects.filter(report__period__plan=plan, report__task__in=task_ids, exception__isnull=False)
         .select_related("report__task", "report__period", "actor", "exception")
@@ -381,19 +398,48 @@ def late_change_sheet(plan: Plan, task_ids: set[int]) -> Sheet:
     return Sheet("마감 후 변경", columns, rows())
 
 
+# Tasks loaded and written at a time: the workbook's memory stays flat whatever the plan's size
+# (one load of the plan figures per thousand tasks; the sheets are written side by side).
+CHUNK = 1000
+
+
+def _slices(selection: WorkbookFilter) -> Iterator[PlanData]:
+    ids = list(selection.tasks().order_by("number").values_list("pk", flat=True))
+    for start in range(0, max(len(ids), 1), CHUNK):  # an empty selection still gets its (empty) sheets
+        yield plan_data(plan=selection.plan, tasks=Task.objects.filter(pk__in=ids[start : start + CHUNK]))
+
+
+def _lightened(views: list[TaskView]) -> list[TaskView]:
+    """Views kept for the summary need their assessment and figures, not their facts' details."""
+    for view in views:
+        view.facts = scoring.TaskFacts(quarter=view.facts.quarter, non_budget=view.facts.non_budget)
+    return views
+
+
 def evaluation_workbook(path, selection: WorkbookFilter, *, now=None) -> None:
     """Write the evaluation workbook for ``selection`` to ``path`` (a file name or a binary file)."""
     now = now or timezone.now()
-    data = plan_data(plan=selection.plan, tasks=selection.tasks())
-    task_ids = {t.pk for t in data.tasks}
     title = f"{selection.plan.title} 평가 자료 ({selection.describe()})"
-    sheets = [
-        summary_sheet(data, selection.quarter, title),
-        task_quarter_sheet(data),
-        indicator_sheet(data),
-        milestone_sheet(data),
-        budget_sheet(data, selection.quarter),
-        evaluation_sheet(selection.plan, task_ids),
-        late_change_sheet(selection.plan, task_ids),
-    ]
-    write_workbook(path, sheets, title=title, created=timezone.localtime(now))
+    workbook = new_workbook(title=title, created=timezone.localtime(now))
+    summary = SheetWriter(workbook, summary_sheet([], selection.quarter, title))
+    writers: dict[str, SheetWriter] = {}
+    views: list[TaskView] = []
+    for data in _slices(selection):
+        for sheet in [
+            task_quarter_sheet(data),
+            indicator_sheet(data),
+            milestone_sheet(data),
+            budget_sheet(data, selection.quarter),
+        ]:
+            if sheet.title not in writers:
+                writers[sheet.title] = SheetWriter(workbook, sheet)
+            writers[sheet.title].extend(sheet.rows)
+        views += _lightened(data.facts(selection.quarter).tasks)
+    summary.extend(summary_sheet(views, selection.quarter, title).rows)
+    task_ids = selection.tasks().values("pk")
+    for sheet in [evaluation_sheet(selection.plan, task_ids), late_change_sheet(selection.plan, task_ids)]:
+        writers[sheet.title] = SheetWriter(workbook, sheet)
+        writers[sheet.title].extend(sheet.rows)
+    for writer in [summary, *writers.values()]:
+        writer.close()
+    workbook.save(path)

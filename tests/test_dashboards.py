@@ -119,7 +119,7 @@ def test_dashboard_queries_are_the_same_with_16_and_500_tasks(client, reviewer, 
     make_tasks(plan=plan, count=484)
     large = count_queries(client, url)
     assert large == small, f"{url}: {small} queries with 16 tasks, {large} with 500"
-    assert small <= 20  # issue 6 tightens this to 15
+    assert small <= 15
 
 
 @pytest.mark.django_db

@@ -1,0 +1,39 @@
+"""The dashboard on a generated plan: the trend's shortcut gives the full assessment's figures; rows link."""
+
+import pytest
+
+from initiatives.models import Plan
+from reports import evaluation
+from reports.models import ProgressReport
+from reports.synthetic import Spec, synthetic_generate
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("quarter", [1, 2, 3, 4])
+def test_progress_figures_equal_the_assessment(quarter):
+    synthetic_generate(Spec(tasks=30, years=1, seed=21))
+    plan = Plan.objects.get(year=2016)
+    shortcut = evaluation.progress_figures(evaluation.plan_data(plan=plan), quarter=quarter)
+    full = evaluation.plan_data(plan=plan).facts(quarter)
+    expected = {v.task.pk: (v.assessment.components["indicator"], v.facts.budgets) for v in full.tasks}
+    assert shortcut == expected
+    assert any(indicator is not None for indicator, _ in shortcut.values())
+
+
+@pytest.mark.django_db
+def test_dashboard_table_links_each_shown_task_and_its_report(client):
+    import re
+
+    from django.contrib.auth import get_user_model
+
+    synthetic_generate(Spec(tasks=30, years=1, seed=21))
+    client.force_login(get_user_model().objects.get(username="synth-reviewer"))
+    html = client.get("/dashboard/?year=2016&quarter=3&sort=-score").content.decode()
+    tasks = set(re.findall(r'href="/tasks/(\d+)/"', html))
+    reports = set(re.findall(r'href="/reports/(\d+)/"', html))
+    plan = Plan.objects.get(year=2016)
+    assert tasks == {str(pk) for pk in plan.tasks.values_list("pk", flat=True)}
+    shown = ProgressReport.objects.filter(
+        period__plan=plan, period__quarter__lte=3, status__in=["submitted", "approved"]
+    )
+    assert reports and reports <= {str(pk) for pk in shown.values_list("pk", flat=True)}

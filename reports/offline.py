@@ -510,67 +510,86 @@ class OfflineRowResource(resources.ModelResource):
         skip_html_diff = True
 
 
-class IndicatorRowResource(OfflineRowResource):
-    sheet = "성과지표"
-    form_class = forms.IndicatorResultForm
-    actual = fields.Field(attribute="actual", column_name="실적")
-    comment = fields.Field(attribute="comment", column_name="설명·미달성 사유")
+def _code(labels: dict[str, str], value: Any) -> Any:
+    """A Korean label typed in the sheet (정상, 진행중, …) as the stored code; anything else as typed."""
+    return {label: code for code, label in labels.items()}.get(value, value)
+
+
+class ItemRowResource(OfflineRowResource):
+    """A row about one plan item of a task (an indicator, a milestone or a budget line)."""
+
+    group = ""  # the report's rows: services.CHILD_FIELDS key
+    items = ""  # Lookups attribute holding the items a row may name
+    item_field = ""  # the row model's foreign key to the item
+    not_this_tasks = ""  # Korean message for an item of another task
+
+    def _owner(self, item) -> int:
+        return item.task_id
 
     def get_instance(self, instance_loader, row):
-        return self.context.row("indicator_results", self._report(self._task(row)), row["항목키"])
+        return self.context.row(self.group, self._report(self._task(row)), row["항목키"])
 
     def init_instance(self, row=None):
-        indicator = self.context.lookups.indicators.get(_int(row["항목키"]))
-        if indicator is None or indicator.task_id != self._task(row).pk:
-            raise ValidationError(f"{row['행']}행: 이 과제의 지표가 아닙니다 (항목키).")
-        return IndicatorResult(indicator=indicator)
+        item = getattr(self.context.lookups, self.items).get(_int(row["항목키"]))
+        if item is None or self._owner(item) != self._task(row).pk:
+            raise ValidationError(f"{row['행']}행: {self.not_this_tasks} (항목키).")
+        return self._meta.model(**{self.item_field: item})
+
+
+class IndicatorRowResource(ItemRowResource):
+    sheet = "성과지표"
+    form_class = forms.IndicatorResultForm
+    group, items, item_field, not_this_tasks = (
+        "indicator_results",
+        "indicators",
+        "indicator",
+        "이 과제의 지표가 아닙니다",
+    )
+    actual = fields.Field(attribute="actual", column_name="실적")
+    comment = fields.Field(attribute="comment", column_name="설명·미달성 사유")
 
     class Meta(OfflineRowResource.Meta):
         model = IndicatorResult
         fields = ("actual", "comment")
 
 
-class MilestoneRowResource(OfflineRowResource):
+class MilestoneRowResource(ItemRowResource):
     sheet = "추진일정"
     form_class = forms.MilestoneProgressForm
+    group, items, item_field, not_this_tasks = (
+        "milestone_progress",
+        "milestones",
+        "milestone",
+        "이 과제의 일정이 아닙니다",
+    )
     status = fields.Field(attribute="status", column_name="진행 상태")
     actual_start = fields.Field(attribute="actual_start", column_name="실제 시작일")
     actual_end = fields.Field(attribute="actual_end", column_name="실제 완료일")
     delay_reason = fields.Field(attribute="delay_reason", column_name="지연 사유")
 
     def _form(self, instance, data):
-        labels = {label: code for code, label in STATUS_LABELS.items()}
-        data["status"] = labels.get(data.get("status"), data.get("status"))
+        data["status"] = _code(STATUS_LABELS, data.get("status"))
         return self.form_class(data=data, instance=instance, year=self.context.period.plan.year)
-
-    def get_instance(self, instance_loader, row):
-        return self.context.row("milestone_progress", self._report(self._task(row)), row["항목키"])
-
-    def init_instance(self, row=None):
-        milestone = self.context.lookups.milestones.get(_int(row["항목키"]))
-        if milestone is None or milestone.task_id != self._task(row).pk:
-            raise ValidationError(f"{row['행']}행: 이 과제의 일정이 아닙니다 (항목키).")
-        return MilestoneProgress(milestone=milestone)
 
     class Meta(OfflineRowResource.Meta):
         model = MilestoneProgress
         fields = ("status", "actual_start", "actual_end", "delay_reason")
 
 
-class BudgetRowResource(OfflineRowResource):
+class BudgetRowResource(ItemRowResource):
     sheet = "예산집행"
     form_class = forms.BudgetExecutionForm
+    group, items, item_field, not_this_tasks = (
+        "budget_executions",
+        "lines",
+        "budget_line",
+        "이 과제의 예산 행이 아닙니다",
+    )
     spent_to_date = fields.Field(attribute="spent_to_date", column_name="지출액 누계(백만원)")
     explanation = fields.Field(attribute="explanation", column_name="초과·부진 사유")
 
-    def get_instance(self, instance_loader, row):
-        return self.context.row("budget_executions", self._report(self._task(row)), row["항목키"])
-
-    def init_instance(self, row=None):
-        line = self.context.lookups.lines.get(_int(row["항목키"]))
-        if line is None or line.table.task_id != self._task(row).pk:
-            raise ValidationError(f"{row['행']}행: 이 과제의 예산 행이 아닙니다 (항목키).")
-        return BudgetExecution(budget_line=line)
+    def _owner(self, item) -> int:
+        return item.table.task_id
 
     class Meta(OfflineRowResource.Meta):
         model = BudgetExecution
@@ -586,8 +605,7 @@ class NarrativeRowResource(OfflineRowResource):
     self_assessment = fields.Field(attribute="self_assessment", column_name="자체 진단")
 
     def _form(self, instance, data):
-        labels = {label: code for code, label in SELF_LABELS.items()}
-        data["self_assessment"] = labels.get(data.get("self_assessment"), data.get("self_assessment"))
+        data["self_assessment"] = _code(SELF_LABELS, data.get("self_assessment"))
         data["version"] = instance.version or 1
         return self.form_class(data={f"report-{k}": v for k, v in data.items()}, instance=instance, prefix="report")
 
@@ -603,11 +621,7 @@ class NarrativeRowResource(OfflineRowResource):
 
 
 RESOURCES = [NarrativeRowResource, IndicatorRowResource, MilestoneRowResource, BudgetRowResource]
-GROUP_OF = {
-    IndicatorRowResource: ("indicator_results", "indicator_id"),
-    MilestoneRowResource: ("milestone_progress", "milestone_id"),
-    BudgetRowResource: ("budget_executions", "budget_line_id"),
-}
+ITEM_RESOURCES = [IndicatorRowResource, MilestoneRowResource, BudgetRowResource]
 
 
 # ---------------------------------------------------------------- preview and apply
@@ -659,7 +673,7 @@ def preview(*, handle: IO[bytes], user, period: ReportingPeriod) -> Preview:
         versions={_int(r["과제키"]): _int(r["버전"]) for r in datasets["서술"].dict if _int(r["과제키"]) is not None},
     )
     result = Preview(
-        period=period, rows=[], values=defaultdict(lambda: {g: {} for g, _ in GROUP_OF.values()}), context=context
+        period=period, rows=[], values=defaultdict(lambda: {r.group: {} for r in ITEM_RESOURCES}), context=context
     )
     for resource_class in RESOURCES:
         resource = resource_class(context=context)
@@ -701,7 +715,7 @@ def _collect(values: dict, resource_class, task_pk: int, instance) -> None:
     if resource_class is NarrativeRowResource:
         values[task_pk].update({name: getattr(instance, name) for name in services.REPORT_FIELDS})
         return
-    group, key = GROUP_OF[resource_class]
+    group, key = resource_class.group, f"{resource_class.item_field}_id"
     attributes = services.CHILD_FIELDS[group]
     values[task_pk][group][getattr(instance, key)] = {name: getattr(instance, name) for name in attributes}
 

@@ -5,9 +5,9 @@ from decimal import Decimal, InvalidOperation
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Count, Max, Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_tables2 import RequestConfig
@@ -16,7 +16,8 @@ from initiatives.models import Milestone, Plan
 from reports import charts, dashboards, evaluation, permissions, scoring
 from reports.filters import DashboardFilter
 from reports.models import Evaluation, ProgressReport, TaskScore
-from reports.services import ReportActionRefused
+from reports.paging import paginate
+from reports.services import ReportActionRefused, periods_ensure
 from reports.tables import DashboardTaskTable
 from reports.workbook import WorkbookFilter, evaluation_workbook
 
@@ -52,11 +53,10 @@ class _Row(dict):
         self.view = view
 
     def __missing__(self, key: str) -> str:
-        report = self.view.report
         if key == "url":
             return self.view.task.get_absolute_url()
         if key == "report_url":
-            return reverse("reports:report-detail", args=[report.pk]) if report else ""
+            return self.view.report_url
         raise KeyError(key)
 
 
@@ -75,12 +75,10 @@ def _task_rows(views, scores) -> list[dict]:
                     "status": status,
                     "status_class": STATUS_CLASS[status],
                     "explanation": view.assessment.explanation,
-                    "self_assessment": view.report.get_self_assessment_display() if view.report else None,
+                    "self_assessment": view.self_assessment_label,
                     "score": scores.get(view.task.pk),
                     "execution": None if rate is None else scoring.quantize(rate * 100, "0.1"),
-                    "report": f"{view.report.period.quarter}분기 {view.report.get_status_display()}"
-                    if view.report
-                    else "없음",
+                    "report": view.report_label,
                 },
             )
         )
@@ -88,20 +86,22 @@ def _task_rows(views, scores) -> list[dict]:
 
 
 def _selection(request):
-    """The reviewer's dashboard selection: plan, filter, loaded data, quarter and current weights."""
+    """The reviewer's dashboard selection: plan, filter, selected tasks, quarter and current weights."""
     permissions.ensure_reviewer(request.user)
     plan, years = _plan_and_years(request)
     selection = DashboardFilter(request.GET or None, queryset=plan.tasks.all(), plan=plan, years=years)
-    data = evaluation.plan_data(plan=plan, tasks=selection.qs)
-    quarter = int(selection.chosen("quarter", _current_quarter(data.periods)))
-    return plan, selection, data, quarter, evaluation.weights_current()
+    periods = periods_ensure(plan=plan)
+    quarter = int(selection.chosen("quarter", _current_quarter(periods)))
+    return plan, selection, quarter, evaluation.weights_current()
 
 
 @login_required
 @require_GET
 def plan_dashboard(request):
-    plan, selection, data, quarter, weights = _selection(request)
-    board = dashboards.plan_dashboard(data, quarter=quarter, weights=weights, status=selection.chosen("status"))
+    plan, selection, quarter, weights = _selection(request)
+    board = dashboards.plan_dashboard(
+        plan=plan, tasks=selection.qs, quarter=quarter, weights=weights, status=selection.chosen("status")
+    )
     table = DashboardTaskTable(_task_rows(board.views, dashboards.task_scores(board.views, weights)))
     RequestConfig(request, paginate={"per_page": 50}).configure(table)
     context = {
@@ -120,8 +120,8 @@ def plan_dashboard(request):
 @login_required
 @require_GET
 def department_dashboard(request):
-    plan, selection, data, quarter, weights = _selection(request)
-    rows = dashboards.department_rows(data, quarter=quarter, weights=weights)
+    plan, selection, quarter, weights = _selection(request)
+    rows = dashboards.department_rows(plan=plan, tasks=selection.qs, quarter=quarter, weights=weights)
     chart = charts.score_by_group(
         "chart-department-score", "부서별 종합 점수", [r.rollup.label for r in rows], [r.rollup.score for r in rows]
     )
@@ -131,7 +131,9 @@ def department_dashboard(request):
         "quarter": quarter,
         "rows": rows,
         "charts": [chart],
-        "has_sample": any(r.is_sample for r in data.reports),
+        "has_sample": ProgressReport.objects.filter(
+            task__in=selection.qs.values("pk"), period__plan=plan, is_sample=True
+        ).exists(),
     }
     return render(request, "reports/dashboard_departments.html", context)
 
@@ -257,20 +259,25 @@ def weights_page(request):
 
 @require_GET
 def open_results(request):
-    """Government 3.0 openness: approved figures only, no names, no comments, no drafts."""
+    """Government 3.0 openness: approved figures only, no names, no comments, no drafts; a page of tasks."""
     plan = _plan()
-    data = evaluation.plan_data(plan=plan, statuses=(ProgressReport.Status.APPROVED,))
-    quarter = max([r.period.quarter for r in data.reports if r.status == "approved"], default=1)
+    approved = ProgressReport.objects.filter(period__plan=plan, status=ProgressReport.Status.APPROVED)
+    shown_reports = approved.aggregate(latest=Max("period__quarter"), samples=Count("pk", filter=Q(is_sample=True)))
+    quarter = shown_reports["latest"] or 1
+    pager = paginate(request, plan.tasks.order_by("number").values_list("pk", flat=True))
+    shown = plan.tasks.filter(pk__in=list(pager.page))
+    data = evaluation.plan_data(plan=plan, statuses=(ProgressReport.Status.APPROVED,), tasks=shown)
     facts = evaluation.assemble(data, quarter=quarter)
     final = Evaluation.objects.filter(plan=plan, status=Evaluation.Status.FINAL).first()
-    scores = {s.task_id: s for s in final.scores.all()} if final else {}
+    scores = {s.task_id: s for s in final.scores.filter(task__in=shown)} if final else {}
     rows = [{"view": v, "score": scores.get(v.task.pk)} for v in facts.tasks]
     context = {
         "plan": plan,
         "quarter": quarter,
         "rows": rows,
+        "pager": pager,
         "final": final,
-        "has_sample": dashboards.has_sample(facts.tasks),
+        "has_sample": shown_reports["samples"] > 0,
     }
     return render(request, "reports/open_results.html", context)
 

@@ -1,16 +1,21 @@
-"""Dashboard figures: roll-ups, reporting discipline and charts, computed from ``PlanData``.
+"""Dashboard figures: roll-ups, reporting discipline and charts, read from stored assessments.
 
-One load (``evaluation.plan_data``) feeds every number and chart on a page, so a dashboard runs
-the same queries with 16 tasks or 500.
+``assessments.stored_views`` gives one row per task and quarter, so a dashboard runs the same queries
+with 16 tasks or 10,000 and does no judging of its own.
 """
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from reports import charts, rules, scoring
-from reports.evaluation import PlanData, PlanFacts, Rollup, TaskView, progress_figures, rollups, task_score
-from reports.models import ProgressReport, ScoringWeights
+from django.db.models import Count, QuerySet, Sum
+
+from budgets.models import BudgetAmount
+from initiatives.models import Plan, Task
+from reports import charts, scoring
+from reports.assessments import StoredView, stored_views
+from reports.evaluation import Rollup, rollups, task_score
+from reports.models import ProgressReport, ReportEvent, ScoringWeights
 
 STATUS_NAMES = [scoring.ON_TRACK, scoring.ATTENTION, scoring.DELAYED]
 
@@ -21,8 +26,7 @@ def _pct(value: Decimal | None) -> Decimal | None:
 
 @dataclass
 class PlanDashboard:
-    facts: PlanFacts
-    views: list[TaskView]
+    views: list[StoredView]
     areas: list[Rollup]
     programmes: list[Rollup]
     total: Rollup
@@ -30,15 +34,10 @@ class PlanDashboard:
 
     @property
     def has_sample(self) -> bool:
-        return has_sample(self.facts.tasks)
+        return any(v.is_sample for v in self.views)
 
 
-def has_sample(views: list[TaskView]) -> bool:
-    """Whether any figure shown comes from demo sample reports (they must be marked on the page)."""
-    return any(v.report is not None and v.report.is_sample for v in views)
-
-
-def area_rollups(views: list[TaskView], weights: ScoringWeights) -> list[Rollup]:
+def area_rollups(views: list, weights: ScoringWeights) -> list[Rollup]:
     return rollups(
         views,
         lambda t: t.programme.strategic_area.number,
@@ -47,7 +46,7 @@ def area_rollups(views: list[TaskView], weights: ScoringWeights) -> list[Rollup]
     )
 
 
-def programme_rollups(views: list[TaskView], weights: ScoringWeights) -> list[Rollup]:
+def programme_rollups(views: list, weights: ScoringWeights) -> list[Rollup]:
     return rollups(
         views,
         lambda t: (t.programme.strategic_area.number, t.programme.number),
@@ -56,13 +55,17 @@ def programme_rollups(views: list[TaskView], weights: ScoringWeights) -> list[Ro
     )
 
 
-def plan_dashboard(data: PlanData, *, quarter: int, weights: ScoringWeights, status: str = "") -> PlanDashboard:
-    facts = data.facts(quarter)
-    views = [v for v in facts.tasks if not status or (v.assessment.status or "판단 불가") == status]
+def plan_dashboard(
+    *, plan: Plan, tasks: QuerySet, quarter: int, weights: ScoringWeights, status: str = ""
+) -> PlanDashboard:
+    chosen, by_quarter = stored_views(plan=plan, tasks=tasks, quarter=quarter)
+    views = [v for v in chosen if not status or (v.assessment.status or "판단 불가") == status]
+    selected = tasks if not status else Task.objects.filter(pk__in=[v.task.pk for v in views])
     areas = area_rollups(views, weights)
     programmes = programme_rollups(views, weights)
     total = (rollups(views, lambda t: 0, lambda t: "전체", weights) or [Rollup(key=0, label="전체")])[0]
-    dashboard = PlanDashboard(facts, views, areas, programmes, total)
+    dashboard = PlanDashboard(views, areas, programmes, total)
+    task_ids = {v.task.pk for v in views}
     dashboard.charts = [
         charts.score_by_group(
             "chart-area-score", "추진방안별 종합 점수", [a.label for a in areas], [a.score for a in areas]
@@ -81,25 +84,28 @@ def plan_dashboard(data: PlanData, *, quarter: int, weights: ScoringWeights, sta
                 for name, key in [*zip(STATUS_NAMES, STATUS_NAMES, strict=True), ("판단 불가", None)]
             },
         ),
-        _budget_chart(data, views),
-        _completeness_chart(data, {v.task.pk for v in views}),
-        _trend_chart(data, {v.task.pk for v in views}),
+        _budget_chart(views, selected),
+        _completeness_chart(plan, selected, len(views)),
+        _trend_chart({q: [v for v in by_quarter[q] if v.task.pk in task_ids] for q in range(1, 5)}),
     ]
     return dashboard
 
 
-def _budget_chart(data: PlanData, views: list[TaskView]) -> charts.Chart:
+def _budget_chart(views: list[StoredView], selected: QuerySet) -> charts.Chart:
     """Plan amounts per printed year column; execution (this year's reports) in the plan year's columns."""
     planned: dict[tuple, int] = defaultdict(int)
     executed: dict[tuple, int] = defaultdict(int)
+    amounts = (
+        BudgetAmount.objects.filter(line__table__task__in=selected.values("pk"))
+        .values_list("column__to_year", "column__from_year", "column__label")
+        .annotate(total=Sum("amount"))
+        .order_by()
+    )
+    for to_year, from_year, label, total in amounts:
+        planned[(to_year, from_year or 0, label)] += total
     for view in views:
-        for line in data.budget_lines(view.task):
-            for amount in line.amounts:
-                key = (amount.column.to_year, amount.column.from_year or 0, amount.column.label)
-                planned[key] += amount.amount
-        for fact in view.facts.budgets:
-            if fact.spent is not None:
-                executed[_plan_year_key(data, view, data.plan.year)] += fact.spent
+        if view.spent is not None:
+            executed[view.budget_column] += view.spent
     keys = sorted(set(planned) | {k for k in executed if k})
     return charts.budget_plan_vs_execution(
         "chart-budget",
@@ -109,15 +115,6 @@ def _budget_chart(data: PlanData, views: list[TaskView]) -> charts.Chart:
     )
 
 
-def _plan_year_key(data: PlanData, view: TaskView, year: int) -> tuple:
-    for line in data.budget_lines(view.task):
-        for amount in line.amounts:
-            column = amount.column
-            if rules.column_covers_year(from_year=column.from_year, to_year=column.to_year, year=year):
-                return (column.to_year, column.from_year or 0, column.label)
-    return (year, year, f"'{year % 100}년")
-
-
 SUBMISSION_SERIES = {
     "승인": {ProgressReport.Status.APPROVED},
     "제출(검토 대기)": {ProgressReport.Status.SUBMITTED},
@@ -125,23 +122,30 @@ SUBMISSION_SERIES = {
 }
 
 
-def _completeness_chart(data: PlanData, task_ids: set[int]) -> charts.Chart:
-    quarters = [f"{p.quarter}분기" for p in data.periods]
-    statuses = {(r.task_id, r.period_id): r.status for r in data.reports if r.task_id in task_ids}
+def _completeness_chart(plan: Plan, selected: QuerySet, task_count: int) -> charts.Chart:
+    counts = Counter(
+        {
+            (quarter, status): n
+            for quarter, status, n in ProgressReport.objects.filter(task__in=selected.values("pk"), period__plan=plan)
+            .values_list("period__quarter", "status")
+            .annotate(n=Count("pk"))
+            .order_by()
+        }
+    )
+    quarters = range(1, 5)
     series = {
-        name: [sum(1 for (t, p), s in statuses.items() if p == period.pk and s in wanted) for period in data.periods]
-        for name, wanted in SUBMISSION_SERIES.items()
+        name: [sum(counts[(q, s)] for s in wanted) for q in quarters] for name, wanted in SUBMISSION_SERIES.items()
     }
-    series["미작성"] = [len(task_ids) - sum(1 for (t, p) in statuses if p == period.pk) for period in data.periods]
-    return charts.submission_completeness("chart-completeness", quarters, series)
+    series["미작성"] = [task_count - sum(n for (q2, _), n in counts.items() if q2 == q) for q in quarters]
+    return charts.submission_completeness("chart-completeness", [f"{q}분기" for q in quarters], series)
 
 
-def _trend_chart(data: PlanData, task_ids: set[int]) -> charts.Chart:
+def _trend_chart(by_quarter: dict[int, list[StoredView]]) -> charts.Chart:
     achievement, execution = [], []
     for quarter in range(1, 5):
-        figures = [f for pk, f in progress_figures(data, quarter=quarter).items() if pk in task_ids]
-        achievement.append(_pct(scoring.rollup([(indicator, Decimal(1)) for indicator, _ in figures])[0]))
-        execution.append(_pct(scoring.execution_rate([b for _, budgets in figures for b in budgets])))
+        views = by_quarter[quarter]
+        achievement.append(_pct(scoring.rollup([(v.assessment.components["indicator"], Decimal(1)) for v in views])[0]))
+        execution.append(_pct(scoring.execution_rate([fact for v in views for fact in v.rate_facts()])))
     return charts.quarterly_trend(
         "chart-trend",
         [f"{q}분기" for q in range(1, 5)],
@@ -159,32 +163,33 @@ class DepartmentRow:
     changes_after_close: int = 0
 
 
-def department_rows(data: PlanData, *, quarter: int, weights: ScoringWeights) -> list[DepartmentRow]:
+def department_rows(*, plan: Plan, tasks: QuerySet, quarter: int, weights: ScoringWeights) -> list[DepartmentRow]:
     """Roll-ups by owning department, with its reporting discipline up to ``quarter``."""
-    facts = data.facts(quarter)
-    groups = rollups(facts.tasks, lambda t: t.department_id, lambda t: t.department.name, weights)
+    views, _ = stored_views(plan=plan, tasks=tasks, quarter=quarter)
+    groups = rollups(views, lambda t: t.department_id, lambda t: t.department.name, weights)
     rows = {g.key: DepartmentRow(rollup=g) for g in groups}
-    for view in facts.tasks:
+    for view in views:
         row = rows[view.task.department_id]
-        for submission in view.facts.submissions:
-            if submission.due_on < facts.as_of:
-                row.due += 1
-                on_time = (
-                    submission.first_submitted_on is not None and submission.first_submitted_on <= submission.due_on
-                )
-                row.on_time += on_time
-                row.late_or_missing += not on_time
-            row.returns += submission.returns
-    task_department = {t.pk: t.department_id for t in data.tasks}
-    for report in data.reports:  # plan_data counts each report's changes made under an exception
-        rows[task_department[report.task_id]].changes_after_close += report.late_changes
+        row.due += view.submissions_due
+        row.on_time += view.submissions_on_time
+        row.late_or_missing += view.submissions_due - view.submissions_on_time
+        row.returns += view.returns
+    late_changes = (
+        ReportEvent.objects.filter(report__task__in=tasks.values("pk"), report__period__plan=plan)
+        .exclude(exception=None)
+        .values_list("report__task__department")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    for department_id, n in late_changes:
+        rows[department_id].changes_after_close += n
     return sorted(rows.values(), key=lambda r: r.rollup.label)
 
 
-def task_scores(views: list[TaskView], weights: ScoringWeights) -> dict[int, Decimal | None]:
+def task_scores(views: list, weights: ScoringWeights) -> dict[int, Decimal | None]:
     return {v.task.pk: task_score(v, weights.as_dict()) for v in views}
 
 
-def status_counts(views: list[TaskView]) -> list[tuple[str, int]]:
+def status_counts(views: list) -> list[tuple[str, int]]:
     counts = Counter(v.assessment.status or "판단 불가" for v in views)
     return [(name, counts[name]) for name in [*STATUS_NAMES, "판단 불가"]]

@@ -53,6 +53,11 @@ class TaskView:
     def execution_rate(self) -> Decimal | None:
         return scoring.execution_rate(self.facts.budgets)
 
+    @property
+    def submitted(self) -> bool:
+        """Whether the counted report is the quarter's own (not an earlier quarter's)."""
+        return self.report is not None and self.report.period.quarter == self.facts.quarter
+
 
 @dataclass
 class PlanFacts:
@@ -349,30 +354,6 @@ def assemble(data: PlanData, *, quarter: int, as_of: datetime.date | None = None
     return PlanFacts(plan=plan, quarter=quarter, periods=data.periods, as_of=as_of, tasks=views)
 
 
-def progress_figures(data: PlanData, *, quarter: int) -> dict[int, tuple[Decimal | None, list[scoring.BudgetFact]]]:
-    """Per task, as of ``quarter``: the indicator component and the budget facts. The quarterly trend needs
-    only these, so it skips the milestone, submission and status work of ``assemble`` for the other quarters."""
-    if quarter in data.assembled:
-        return {v.task.pk: (v.assessment.components["indicator"], v.facts.budgets) for v in data.facts(quarter).tasks}
-    counted = [r for r in data.reports if r.status in data.statuses]
-    latest = _latest_by_task(counted, quarter)
-    counted_by_task: dict[int, list[ProgressReport]] = defaultdict(list)
-    for report in counted:
-        counted_by_task[report.task_id].append(report)
-    as_of = min(scoring.quarter_end(data.plan.year, quarter), timezone.localdate())
-    context = _Context(data, quarter, as_of, {p.pk: period_start(p) for p in data.periods}, provenance=False)
-    figures: dict[int, tuple[Decimal | None, list[scoring.BudgetFact]]] = {}
-    for task in data.tasks:
-        report = latest.get(task.pk)
-        if report is None:
-            figures[task.pk] = (None, [])
-            continue
-        indicators = _indicator_facts(context, task, report, counted_by_task[task.pk], NO_TRAIL)
-        budgets = _budget_facts(data, data.budget_lines(task), report, data.plan.year, NO_TRAIL)
-        figures[task.pk] = (scoring.indicator_component(indicators, quarter), budgets)
-    return figures
-
-
 def plan_facts(
     *,
     plan: Plan,
@@ -603,7 +584,7 @@ def rollups(views: list[TaskView], key, label, weights: ScoringWeights) -> list[
             group.status_counts[view.assessment.status] += 1
             group.available += view.available or 0
             group.spent += view.spent or 0
-            group.submitted += view.report is not None and view.report.period.quarter == view.facts.quarter
+            group.submitted += view.submitted
         pairs = [(task_score(v, as_dict), v.budget_weight if weights.rollup_by_budget else Decimal(1)) for v in items]
         group.score, group.left_out = scoring.rollup(pairs)
     return list(groups.values())

@@ -360,3 +360,42 @@ class TaskScore(models.Model):
     @property
     def total(self):
         return self.adjusted_total if self.adjusted_total is not None else self.computed_total
+
+
+class TaskAssessment(models.Model):
+    """A task's assessment for one quarter from its submitted and approved reports, stored so that
+    dashboards read one row per task.
+
+    A row is current while ``revision`` equals the task's and, for a quarter judged at an earlier
+    date than its end, while that date is today (``valid_until``); ``reports.assessments`` keeps it so.
+    """
+
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="assessments", verbose_name="과제")
+    period = models.ForeignKey(ReportingPeriod, on_delete=models.CASCADE, related_name="+", verbose_name="분기")
+    revision = models.PositiveIntegerField("과제 판")
+    as_of = models.DateField("판단 기준일")
+    valid_until = models.DateField("유효 기한", null=True, blank=True)
+    status = models.CharField("진단", max_length=10, blank=True)
+    reasons = models.JSONField("진단 사유", default=list)
+    indicator = models.DecimalField("지표", max_digits=10, decimal_places=4, null=True)
+    milestone = models.DecimalField("일정", max_digits=10, decimal_places=4, null=True)
+    budget = models.DecimalField("예산", max_digits=10, decimal_places=4, null=True)
+    timeliness = models.DecimalField("적시성", max_digits=10, decimal_places=4, null=True)
+    available = models.BigIntegerField("예산현액", null=True)
+    spent = models.BigIntegerField("지출액 누계", null=True)
+    rate_spent = models.BigIntegerField("집행률 분자", null=True)
+    rate_available = models.BigIntegerField("집행률 분모", null=True)
+    budget_column = models.JSONField("집행 연도 열", default=list)
+    report = models.ForeignKey(ProgressReport, on_delete=models.SET_NULL, null=True, related_name="+")
+    report_quarter = models.PositiveSmallIntegerField("보고 분기", null=True)
+    report_status = models.CharField("보고 상태", max_length=10, blank=True)
+    self_assessment = models.CharField("자체 진단", max_length=10, blank=True)
+    is_sample = models.BooleanField("예시 자료", default=False)
+    submissions_due = models.PositiveSmallIntegerField("기한 지난 분기", default=0)
+    submissions_on_time = models.PositiveSmallIntegerField("기한 내 제출", default=0)
+    returns = models.PositiveSmallIntegerField("반려", default=0)
+
+    class Meta:
+        verbose_name = "과제 분기 진단(저장)"
+        verbose_name_plural = "과제 분기 진단(저장)"
+        constraints = [models.UniqueConstraint(fields=["task", "period"], name="unique_assessment_per_task_quarter")]

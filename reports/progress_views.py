@@ -13,6 +13,7 @@ from initiatives.selectors import plan_latest
 from reports import permissions, rules, selectors, services
 from reports.forms import EvidenceForm, PeriodStateForm, ReasonForm, ReportFormBundle, ReviewForm, TargetChangeForm
 from reports.models import ReportingPeriod
+from reports.paging import Pager, paginate
 
 
 def _plan_or_404():
@@ -40,8 +41,9 @@ def my_tasks(request):
     plan = _plan_or_404()
     periods = services.periods_ensure(plan=plan)
     tasks = permissions.tasks_for_officer(request.user, plan.tasks.all())
-    rows = selectors.task_report_matrix(tasks=tasks, periods=periods, today=timezone.localdate())
-    return render(request, "reports/my_tasks.html", {"plan": plan, "periods": periods, "rows": rows})
+    pager = paginate(request, selectors.task_matrix_tasks(tasks=tasks, periods=periods))
+    rows = selectors.task_report_rows(tasks=pager.page, periods=periods, today=timezone.localdate())
+    return render(request, "reports/my_tasks.html", {"plan": plan, "periods": periods, "rows": rows, "pager": pager})
 
 
 @login_required
@@ -219,18 +221,31 @@ def evidence_download(request, pk: int):
     return FileResponse(evidence.file.open("rb"), as_attachment=True, filename=evidence.original_name)
 
 
+INBOX_SECTIONS = {"waiting": "검토 대기", "overdue": "기한 경과 미제출", "returned": "반려되어 보완 중"}
+
+
+def _inbox_pager(request, section: str, object_list) -> Pager:
+    """The inbox pages its three lists apart (?waiting_page=, ?overdue_page=, ?returned_page=)."""
+    label = f"{INBOX_SECTIONS[section]} 쪽 이동"
+    return paginate(request, object_list, param=f"{section}_page", anchor=f"#h-{section}", label=label)
+
+
 @login_required
 @require_GET
 def inbox(request):
     permissions.ensure_reviewer(request.user)
     plan = _plan_or_404()
     periods = services.periods_ensure(plan=plan)
-    rows = selectors.task_report_matrix(tasks=plan.tasks.all(), periods=periods, today=timezone.localdate())
+    today = timezone.localdate()
+    waiting = _inbox_pager(request, "waiting", selectors.reports_with_status(user=request.user, status="submitted"))
+    overdue = _inbox_pager(request, "overdue", selectors.overdue_cells(plan=plan, periods=periods, today=today))
+    returned = _inbox_pager(request, "returned", selectors.reports_with_status(user=request.user, status="returned"))
     context = {
         "plan": plan,
-        "waiting": selectors.reports_with_status(user=request.user, status="submitted"),
-        "returned": selectors.reports_with_status(user=request.user, status="returned"),
-        "overdue": [(row.task, cell) for row in rows for cell in row.cells if cell.overdue],
+        "waiting": waiting,
+        "overdue": overdue,
+        "overdue_rows": selectors.overdue_rows(tasks=overdue.page, periods=periods),
+        "returned": returned,
     }
     return render(request, "reports/inbox.html", context)
 
@@ -267,7 +282,8 @@ def period_state(request, pk: int):
 def late_change_register(request):
     permissions.ensure_reviewer(request.user)
     plan = _plan_or_404()
-    return render(request, "reports/register.html", {"plan": plan, "events": selectors.late_change_register(plan=plan)})
+    pager = paginate(request, selectors.late_change_register(plan=plan))
+    return render(request, "reports/register.html", {"plan": plan, "events": pager.page, "pager": pager})
 
 
 @login_required

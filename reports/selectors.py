@@ -1,9 +1,10 @@
 """Named read queries for quarterly reporting pages."""
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Exists, F, OuterRef, Prefetch, QuerySet
 
 from initiatives.models import Plan, Task
 from reports import permissions, rules
@@ -31,13 +32,24 @@ class TaskRow:
         return any(cell.overdue for cell in self.cells)
 
 
-def task_report_matrix(*, tasks: QuerySet[Task], periods: list[ReportingPeriod], today: datetime.date) -> list[TaskRow]:
-    """Each task × each quarter: its report (if any) and whether it is overdue. Two queries."""
-    tasks = tasks.select_related("department").prefetch_related(
-        Prefetch("reports", queryset=ProgressReport.objects.filter(period__in=periods), to_attr="period_reports")
+def task_matrix_tasks(*, tasks: QuerySet[Task], periods: list[ReportingPeriod]) -> QuerySet[Task]:
+    """The tasks in number order with their department and their reports of ``periods`` (two queries).
+
+    Slice it (one page) before handing it to ``task_report_rows``.
+    """
+    return (
+        tasks.select_related("department")
+        .prefetch_related(
+            Prefetch("reports", queryset=ProgressReport.objects.filter(period__in=periods), to_attr="period_reports")
+        )
+        .order_by("number")
     )
+
+
+def task_report_rows(*, tasks: Iterable[Task], periods: list[ReportingPeriod], today: datetime.date) -> list[TaskRow]:
+    """Each task × each quarter: its report (if any) and whether it is overdue; tasks from ``task_matrix_tasks``."""
     rows = []
-    for task in tasks.order_by("number"):
+    for task in tasks:
         by_period = {r.period_id: r for r in task.period_reports}
         cells = []
         for period in periods:
@@ -47,6 +59,60 @@ def task_report_matrix(*, tasks: QuerySet[Task], periods: list[ReportingPeriod],
             )
             cells.append(Cell(period=period, report=report, overdue=overdue))
         rows.append(TaskRow(task=task, cells=cells))
+    return rows
+
+
+def task_report_matrix(*, tasks: QuerySet[Task], periods: list[ReportingPeriod], today: datetime.date) -> list[TaskRow]:
+    """Every task's row, unpaged (two queries)."""
+    return task_report_rows(tasks=task_matrix_tasks(tasks=tasks, periods=periods), periods=periods, today=today)
+
+
+def _statuses_on_time() -> list[str]:
+    """The statuses that stop a quarter being overdue, asked of the rule so that it stays in one place."""
+    long_ago, now = datetime.date.min, datetime.date.max
+    return [s for s in ProgressReport.Status.values if not rules.is_overdue(due_on=long_ago, today=now, status=s)]
+
+
+def overdue_cells(*, plan: Plan, periods: list[ReportingPeriod], today: datetime.date) -> QuerySet[Task]:
+    """One row per task × quarter that is overdue, in task then quarter order, counted and sliced in the database.
+
+    A quarter counts once it has started (not 예정) and its due date has passed; the task is overdue in
+    it unless its report is submitted or approved (``rules.is_overdue``). Each row is a ``Task`` with
+    ``overdue_period_id`` and its draft or returned reports of those quarters in ``open_reports``:
+    ``overdue_rows`` turns a page of them into (task, cell) pairs. Count, page and reports: three queries.
+    """
+    due = [
+        p.pk
+        for p in periods
+        if p.state != ReportingPeriod.State.SCHEDULED and rules.is_overdue(due_on=p.due_on, today=today, status=None)
+    ]
+    on_time = ProgressReport.objects.filter(
+        task=OuterRef("pk"), period=OuterRef("overdue_period_id"), status__in=_statuses_on_time()
+    )
+    return (
+        Task.objects.filter(plan=plan)
+        .annotate(overdue_period_id=F("plan__periods"), overdue_quarter=F("plan__periods__quarter"))
+        .filter(overdue_period_id__in=due)
+        .exclude(Exists(on_time))
+        .select_related("department")
+        .prefetch_related(
+            Prefetch(
+                "reports",
+                queryset=ProgressReport.objects.filter(period__in=due).exclude(status__in=_statuses_on_time()),
+                to_attr="open_reports",
+            )
+        )
+        .order_by("number", "overdue_quarter")
+    )
+
+
+def overdue_rows(*, tasks: Iterable[Task], periods: list[ReportingPeriod]) -> list[tuple[Task, Cell]]:
+    """(task, cell) pairs for rows of ``overdue_cells``: the quarter and the unsubmitted report, if any."""
+    by_pk = {p.pk: p for p in periods}
+    rows = []
+    for task in tasks:
+        report = next((r for r in task.open_reports if r.period_id == task.overdue_period_id), None)
+        rows.append((task, Cell(period=by_pk[task.overdue_period_id], report=report, overdue=True)))
     return rows
 
 

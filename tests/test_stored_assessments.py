@@ -1,0 +1,187 @@
+"""Stored assessments: equal to judging afresh, out of date after every kind of change, expired at midnight."""
+
+import datetime
+
+import pytest
+from django.core.management import call_command
+
+from budgets.models import BudgetAmount
+from initiatives.models import Plan, Task
+from reports import assessments, evaluation, services
+from reports.models import ReportingPeriod, TaskAssessment
+from reports.synthetic import Spec, synthetic_generate
+from tests.conftest import complete_data
+
+
+def stored(plan, quarter: int) -> dict[int, tuple]:
+    views, _ = assessments.stored_views(plan=plan, tasks=plan.tasks.all(), quarter=quarter)
+    return {v.task.pk: _figures(v) for v in views}
+
+
+def stored_all(plan) -> dict[tuple[int, int], tuple]:
+    """Every quarter's rows: (task pk, quarter) → figures."""
+    _, by_quarter = assessments.stored_views(plan=plan, tasks=plan.tasks.all(), quarter=1)
+    return {(v.task.pk, q): _figures(v) for q, views in by_quarter.items() for v in views}
+
+
+def fresh_all(plan) -> dict[tuple[int, int], tuple]:
+    return {(pk, q): row for q in range(1, 5) for pk, row in fresh(plan, q).items()}
+
+
+def _figures(v) -> tuple:
+    return (
+        v.assessment.status,
+        v.assessment.explanation,
+        v.assessment.components,
+        v.available,
+        v.spent,
+        v.execution_rate,
+        v.submitted,
+        v.is_sample,
+    )
+
+
+def fresh(plan, quarter: int) -> dict[int, tuple]:
+    views = evaluation.plan_data(plan=plan).facts(quarter).tasks
+    return {
+        v.task.pk: (
+            v.assessment.status,
+            v.assessment.explanation,
+            v.assessment.components,
+            v.available,
+            v.spent,
+            v.execution_rate,
+            v.submitted,
+            bool(v.report and v.report.is_sample),
+        )
+        for v in views
+    }
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("quarter", [1, 2, 3, 4])
+def test_stored_rows_equal_judging_afresh_on_a_generated_plan(quarter):
+    synthetic_generate(Spec(tasks=30, years=1, seed=21))
+    plan = Plan.objects.get(year=2016)
+    first = stored(plan, quarter)
+    assert TaskAssessment.objects.filter(period__plan=plan).count() == 30 * 4
+    assert first == fresh(plan, quarter)
+    assert stored(plan, quarter) == first  # read back from the rows, not recomputed
+    assert len({status for status, *_ in first.values()}) >= 2
+
+
+@pytest.mark.django_db
+def test_a_current_row_is_read_not_recomputed(plan, monkeypatch):
+    stored(plan, 1)
+    calls = []
+    monkeypatch.setattr(assessments, "assessments_refresh", lambda **kw: calls.append(kw))
+    stored(plan, 1)
+    assert calls == []
+
+
+@pytest.fixture
+def approved(report, officer, reviewer):
+    data = complete_data(report)
+    (execution,) = report.budget_executions.all()
+    data["budget_executions"][execution.pk]["spent_to_date"] = 20000
+    services.report_submit(report=report, user=officer, version=report.version, data=data)
+    services.report_approve(report=report, user=reviewer, version=report.version)
+    return report
+
+
+def _reopen(report, reviewer):
+    report.refresh_from_db()
+    services.report_reopen(report=report, user=reviewer, version=report.version, reason="근거 보완")
+
+
+def _target(report, reviewer):
+    indicator = report.task.indicators.filter(year=2017).first()
+    services.indicator_change_target(
+        indicator=indicator,
+        new_target=indicator.target * 4,
+        reason="상향",
+        user=reviewer,
+        now=datetime.datetime(2016, 12, 1, tzinfo=datetime.UTC),  # in force when the year's quarters opened
+    )
+
+
+def _amount(report, reviewer):
+    amount = BudgetAmount.objects.filter(line__table__task=report.task, column__to_year__gte=2017).first()
+    amount.amount += 100000
+    amount.save()
+
+
+def _due_date(report, reviewer):
+    period = ReportingPeriod.objects.get(pk=report.period_id)
+    period.due_on = datetime.date(2017, 3, 15)  # due before Q1 ended: Q1 now judges its (late) submission
+    period.save()
+
+
+def _milestone(report, reviewer):
+    milestone = report.task.milestones.filter(start__year=2017).first()
+    milestone.end = datetime.date(2017, 1, 1)  # due in January, reported unfinished: late
+    milestone.save()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "change, whole_plan", [(_reopen, False), (_target, False), (_amount, False), (_due_date, True), (_milestone, False)]
+)
+def test_every_kind_of_change_makes_the_next_read_recompute(plan, approved, reviewer, change, whole_plan):
+    before = stored_all(plan)
+    revision = Task.objects.get(pk=approved.task_id).revision
+    change(approved, reviewer)
+    assert Task.objects.get(pk=approved.task_id).revision > revision
+    after = stored_all(plan)
+    assert after == fresh_all(plan)
+    mine = {key for key in after if key[0] == approved.task_id}
+    assert any(after[key] != before[key] for key in mine)
+    if not whole_plan:  # a quarter's dates concern every task; anything else only the task changed
+        assert {k: after[k] for k in after.keys() - mine} == {k: before[k] for k in before.keys() - mine}
+
+
+@pytest.mark.django_db
+def test_a_row_computed_before_a_change_is_not_trusted(plan, approved):
+    stored(plan, 1)
+    row = TaskAssessment.objects.get(task=approved.task, period=approved.period)
+    assessments.tasks_changed([approved.task_id])  # as a writer does, after a reader loaded its data
+    stored(plan, 1)
+    again = TaskAssessment.objects.get(task=approved.task, period=approved.period)
+    assert again.revision == row.revision + 1
+
+
+@pytest.mark.django_db
+def test_a_quarter_not_yet_over_is_judged_again_the_next_day(plan, approved, monkeypatch):
+    today = [datetime.date(2017, 5, 15)]
+    monkeypatch.setattr(assessments.timezone, "localdate", lambda: today[0])
+    monkeypatch.setattr(evaluation.timezone, "localdate", lambda: today[0])
+    stored(plan, 2)
+    q1 = TaskAssessment.objects.get(task=approved.task, period__quarter=1)
+    q2 = TaskAssessment.objects.get(task=approved.task, period__quarter=2)
+    assert (q1.as_of, q1.valid_until) == (datetime.date(2017, 3, 31), None)
+    assert (q2.as_of, q2.valid_until) == (datetime.date(2017, 5, 15), datetime.date(2017, 5, 15))
+    today[0] = datetime.date(2017, 5, 16)
+    stored(plan, 2)
+    q2.refresh_from_db()
+    assert q2.as_of == datetime.date(2017, 5, 16)
+
+
+@pytest.mark.django_db
+def test_the_nightly_command_recomputes_only_what_is_out_of_date(plan, approved, capsys):
+    call_command("refresh_assessments")
+    assert "16개 과제" in capsys.readouterr().out
+    assert TaskAssessment.objects.filter(period__plan=plan).count() == 16 * 4
+    assessments.tasks_changed([approved.task_id])
+    call_command("refresh_assessments", "--year", "2017")
+    assert "2017년: 1개 과제" in capsys.readouterr().out
+    call_command("refresh_assessments", "--all")
+    assert "16개 과제" in capsys.readouterr().out
+
+
+@pytest.mark.django_db
+def test_the_dashboard_shows_a_change_at_once(client, plan, approved, reviewer):
+    client.force_login(reviewer)
+    assert "정상: 모든 기준 충족" in client.get("/dashboard/?quarter=1").content.decode()
+    _reopen(approved, reviewer)
+    html = client.get("/dashboard/?quarter=1").content.decode()
+    assert "정상: 모든 기준 충족" not in html  # task 15 was the only task judged 정상

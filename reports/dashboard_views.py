@@ -44,45 +44,45 @@ def _current_quarter(periods) -> str:
     return str(max(started, default=1))
 
 
+def _execution(view) -> Decimal | None:
+    rate = view.execution_rate
+    return None if rate is None else scoring.quantize(rate * 100, "0.1")
+
+
+# A task table cell from a stored view; made only when a shown page (or a sort) asks for it.
+CELLS = {
+    "number": lambda view, score: view.task.number,
+    "title": lambda view, score: view.task.title,
+    "department": lambda view, score: view.task.department.name,
+    "status": lambda view, score: view.assessment.status or "판단 불가",
+    "status_class": lambda view, score: STATUS_CLASS[view.assessment.status or "판단 불가"],
+    "explanation": lambda view, score: view.explanation,
+    "self_assessment": lambda view, score: view.self_assessment_label,
+    "score": lambda view, score: score,
+    "execution": lambda view, score: _execution(view),
+    "report": lambda view, score: view.report_label,
+    "url": lambda view, score: view.task.get_absolute_url(),
+    "report_url": lambda view, score: view.report_url,
+}
+
+
 class _Row(dict):
-    """A task table row whose links are made only when a shown page asks for them (one page of 50,
-    not every task of a large plan: reversing URLs was a tenth of the dashboard's time)."""
+    """A task table row whose cells are made on first use: a page shows 50 of a large plan's tasks, and
+    making every cell of every row (labels, rates, URLs) was a tenth of the dashboard's time."""
 
-    def __init__(self, view, values: dict) -> None:
-        super().__init__(values)
-        self.view = view
+    def __init__(self, view, score) -> None:
+        super().__init__()
+        self.view, self.score = view, score
 
-    def __missing__(self, key: str) -> str:
-        if key == "url":
-            return self.view.task.get_absolute_url()
-        if key == "report_url":
-            return self.view.report_url
-        raise KeyError(key)
+    def __missing__(self, key: str):
+        if key not in CELLS:
+            raise KeyError(key)
+        value = self[key] = CELLS[key](self.view, self.score)
+        return value
 
 
 def _task_rows(views, scores) -> list[dict]:
-    rows = []
-    for view in views:
-        status = view.assessment.status or "판단 불가"
-        rate = view.execution_rate
-        rows.append(
-            _Row(
-                view,
-                {
-                    "number": view.task.number,
-                    "title": view.task.title,
-                    "department": view.task.department.name,
-                    "status": status,
-                    "status_class": STATUS_CLASS[status],
-                    "explanation": view.assessment.explanation,
-                    "self_assessment": view.self_assessment_label,
-                    "score": scores.get(view.task.pk),
-                    "execution": None if rate is None else scoring.quantize(rate * 100, "0.1"),
-                    "report": view.report_label,
-                },
-            )
-        )
-    return rows
+    return [_Row(view, scores.get(view.task.pk)) for view in views]
 
 
 def _selection(request):
@@ -102,7 +102,7 @@ def plan_dashboard(request):
     board = dashboards.plan_dashboard(
         plan=plan, tasks=selection.qs, quarter=quarter, weights=weights, status=selection.chosen("status")
     )
-    table = DashboardTaskTable(_task_rows(board.views, dashboards.task_scores(board.views, weights)))
+    table = DashboardTaskTable(_task_rows(board.views, board.scores))
     RequestConfig(request, paginate={"per_page": 50}).configure(table)
     context = {
         "plan": plan,

@@ -11,9 +11,9 @@ from decimal import Decimal
 from django.db.models import Count, QuerySet, Sum
 
 from budgets.models import BudgetAmount
-from initiatives.models import Plan, Task
+from initiatives.models import Plan
 from reports import charts, scoring
-from reports.assessments import StoredView, stored_views
+from reports.assessments import QuarterTotals, StoredView, rate_facts, stored_views, tasks_with_status
 from reports.evaluation import Rollup, rollups, task_score
 from reports.models import ProgressReport, ReportEvent, ScoringWeights
 
@@ -27,6 +27,7 @@ def _pct(value: Decimal | None) -> Decimal | None:
 @dataclass
 class PlanDashboard:
     views: list[StoredView]
+    scores: dict[int, Decimal | None]
     areas: list[Rollup]
     programmes: list[Rollup]
     total: Rollup
@@ -37,35 +38,39 @@ class PlanDashboard:
         return any(v.is_sample for v in self.views)
 
 
-def area_rollups(views: list, weights: ScoringWeights) -> list[Rollup]:
+def area_rollups(views: list, weights: ScoringWeights, scores: dict | None = None) -> list[Rollup]:
     return rollups(
         views,
         lambda t: t.programme.strategic_area.number,
         lambda t: f"{t.programme.strategic_area.number}. {t.programme.strategic_area.title}",
         weights,
+        scores,
     )
 
 
-def programme_rollups(views: list, weights: ScoringWeights) -> list[Rollup]:
+def programme_rollups(views: list, weights: ScoringWeights, scores: dict | None = None) -> list[Rollup]:
     return rollups(
         views,
         lambda t: (t.programme.strategic_area.number, t.programme.number),
         lambda t: f"{t.programme.code}. {t.programme.title}",
         weights,
+        scores,
     )
 
 
 def plan_dashboard(
     *, plan: Plan, tasks: QuerySet, quarter: int, weights: ScoringWeights, status: str = ""
 ) -> PlanDashboard:
-    chosen, by_quarter = stored_views(plan=plan, tasks=tasks, quarter=quarter)
-    views = [v for v in chosen if not status or (v.assessment.status or "판단 불가") == status]
-    selected = tasks if not status else Task.objects.filter(pk__in=[v.task.pk for v in views])
-    areas = area_rollups(views, weights)
-    programmes = programme_rollups(views, weights)
-    total = (rollups(views, lambda t: 0, lambda t: "전체", weights) or [Rollup(key=0, label="전체")])[0]
-    dashboard = PlanDashboard(views, areas, programmes, total)
-    task_ids = {v.task.pk for v in views}
+    stored_status = None if not status else "" if status == "판단 불가" else status
+    views, totals = stored_views(plan=plan, tasks=tasks, quarter=quarter, status=stored_status)
+    selected = tasks
+    if stored_status is not None:
+        selected = tasks_with_status(plan=plan, tasks=tasks, quarter=quarter, status=stored_status)
+    scores = task_scores(views, weights)
+    areas = area_rollups(views, weights, scores)
+    programmes = programme_rollups(views, weights, scores)
+    total = (rollups(views, lambda t: 0, lambda t: "전체", weights, scores) or [Rollup(key=0, label="전체")])[0]
+    dashboard = PlanDashboard(views, scores, areas, programmes, total)
     dashboard.charts = [
         charts.score_by_group(
             "chart-area-score", "추진방안별 종합 점수", [a.label for a in areas], [a.score for a in areas]
@@ -85,8 +90,8 @@ def plan_dashboard(
             },
         ),
         _budget_chart(views, selected),
-        _completeness_chart(plan, selected, len(views)),
-        _trend_chart({q: [v for v in by_quarter[q] if v.task.pk in task_ids] for q in range(1, 5)}),
+        _completeness_chart(totals),
+        _trend_chart(totals),
     ]
     return dashboard
 
@@ -122,30 +127,22 @@ SUBMISSION_SERIES = {
 }
 
 
-def _completeness_chart(plan: Plan, selected: QuerySet, task_count: int) -> charts.Chart:
-    counts = Counter(
-        {
-            (quarter, status): n
-            for quarter, status, n in ProgressReport.objects.filter(task__in=selected.values("pk"), period__plan=plan)
-            .values_list("period__quarter", "status")
-            .annotate(n=Count("pk"))
-            .order_by()
-        }
-    )
+def _completeness_chart(totals: dict[int, QuarterTotals]) -> charts.Chart:
     quarters = range(1, 5)
     series = {
-        name: [sum(counts[(q, s)] for s in wanted) for q in quarters] for name, wanted in SUBMISSION_SERIES.items()
+        name: [sum(totals[q].reports[s] for s in wanted) for q in quarters]
+        for name, wanted in SUBMISSION_SERIES.items()
     }
-    series["미작성"] = [task_count - sum(n for (q2, _), n in counts.items() if q2 == q) for q in quarters]
+    series["미작성"] = [totals[q].reports[""] for q in quarters]
     return charts.submission_completeness("chart-completeness", [f"{q}분기" for q in quarters], series)
 
 
-def _trend_chart(by_quarter: dict[int, list[StoredView]]) -> charts.Chart:
+def _trend_chart(totals: dict[int, QuarterTotals]) -> charts.Chart:
     achievement, execution = [], []
     for quarter in range(1, 5):
-        views = by_quarter[quarter]
-        achievement.append(_pct(scoring.rollup([(v.assessment.components["indicator"], Decimal(1)) for v in views])[0]))
-        execution.append(_pct(scoring.execution_rate([fact for v in views for fact in v.rate_facts()])))
+        sums = totals[quarter]
+        achievement.append(_pct(scoring.mean_from_sums(sums.indicator_sum, sums.indicator_count)))
+        execution.append(_pct(scoring.execution_rate(rate_facts(sums.rate_spent, sums.rate_available))))
     return charts.quarterly_trend(
         "chart-trend",
         [f"{q}분기" for q in range(1, 5)],

@@ -568,8 +568,10 @@ def task_score(view: TaskView, weights: dict[str, int]) -> Decimal | None:
     return scoring.task_total(view.assessment, weights)
 
 
-def rollups(views: list[TaskView], key, label, weights: ScoringWeights) -> list[Rollup]:
-    """Group tasks (by programme, area or department) and roll their scores up by the weights' rule."""
+def rollups(views: list, key, label, weights: ScoringWeights, scores: dict | None = None) -> list[Rollup]:
+    """Group tasks (by programme, area or department) and roll their scores up by the weights' rule.
+
+    ``scores`` (task pk → total) saves recomputing each task's total when a page rolls up several ways."""
     groups: dict = {}
     members: dict = defaultdict(list)
     for view in views:
@@ -577,6 +579,8 @@ def rollups(views: list[TaskView], key, label, weights: ScoringWeights) -> list[
         groups.setdefault(k, Rollup(key=k, label=label(view.task)))
         members[k].append(view)
     as_dict = weights.as_dict()
+    if scores is None:
+        scores = {v.task.pk: task_score(v, as_dict) for v in views}
     for k, group in groups.items():
         items = members[k]
         group.task_count = len(items)
@@ -585,7 +589,7 @@ def rollups(views: list[TaskView], key, label, weights: ScoringWeights) -> list[
             group.available += view.available or 0
             group.spent += view.spent or 0
             group.submitted += view.submitted
-        pairs = [(task_score(v, as_dict), v.budget_weight if weights.rollup_by_budget else Decimal(1)) for v in items]
+        pairs = [(scores[v.task.pk], v.budget_weight if weights.rollup_by_budget else Decimal(1)) for v in items]
         group.score, group.left_out = scoring.rollup(pairs)
     return list(groups.values())
 

@@ -273,8 +273,9 @@ def rollup(values: list[tuple[Decimal | None, Decimal]]) -> tuple[Decimal | None
 
     Returns the mean and how many were left out."""
     present = [(v, w) for v, w in values if v is not None and w > 0]
-    left_out = len(values) - len(present)
-    weight_sum = sum(w for _, w in present)
-    if not weight_sum:
-        return None, left_out
-    return quantize(sum(v * w for v, w in present) / weight_sum, "0.01"), left_out
+    return mean_from_sums(sum(v * w for v, w in present), sum(w for _, w in present)), len(values) - len(present)
+
+
+def mean_from_sums(total: Decimal, weight: Decimal | int) -> Decimal | None:
+    """The roll-up's mean from Σ value × weight and Σ weight (summed here or by the database)."""
+    return quantize(Decimal(total) / weight, "0.01") if weight else None

@@ -1,37 +1,38 @@
 """Stored assessments: equal to judging afresh, out of date after every kind of change, expired at midnight."""
 
 import datetime
+from collections import Counter
+from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
 
 from budgets.models import BudgetAmount
 from initiatives.models import Plan, Task
-from reports import assessments, evaluation, services
-from reports.models import ReportingPeriod, TaskAssessment
+from reports import assessments, evaluation, scoring, services
+from reports.models import ProgressReport, ReportingPeriod, TaskAssessment
 from reports.synthetic import Spec, synthetic_generate
 from tests.conftest import complete_data
 
 
 def stored(plan, quarter: int) -> dict[int, tuple]:
     views, _ = assessments.stored_views(plan=plan, tasks=plan.tasks.all(), quarter=quarter)
-    return {v.task.pk: _figures(v) for v in views}
+    return {v.task.pk: _figures(v, v.explanation) for v in views}
 
 
 def stored_all(plan) -> dict[tuple[int, int], tuple]:
     """Every quarter's rows: (task pk, quarter) → figures."""
-    _, by_quarter = assessments.stored_views(plan=plan, tasks=plan.tasks.all(), quarter=1)
-    return {(v.task.pk, q): _figures(v) for q, views in by_quarter.items() for v in views}
+    return {(pk, q): row for q in range(1, 5) for pk, row in stored(plan, q).items()}
 
 
 def fresh_all(plan) -> dict[tuple[int, int], tuple]:
     return {(pk, q): row for q in range(1, 5) for pk, row in fresh(plan, q).items()}
 
 
-def _figures(v) -> tuple:
+def _figures(v, explanation: str) -> tuple:
     return (
         v.assessment.status,
-        v.assessment.explanation,
+        explanation,
         v.assessment.components,
         v.available,
         v.spent,
@@ -71,10 +72,32 @@ def test_stored_rows_equal_judging_afresh_on_a_generated_plan(quarter):
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("status", [None, "지연", ""])
+def test_quarter_totals_give_the_trend_of_judging_afresh(status):
+    synthetic_generate(Spec(tasks=30, years=1, seed=21))
+    plan = Plan.objects.get(year=2016)
+    views, totals = assessments.stored_views(plan=plan, tasks=plan.tasks.all(), quarter=1, status=status)
+    assert views and all(status is None or (v.assessment.status or "") == status for v in views)
+    shown = {v.task.pk for v in views}
+    for quarter in range(1, 5):
+        afresh = [v for v in evaluation.plan_data(plan=plan).facts(quarter).tasks if v.task.pk in shown]
+        mean, _ = scoring.rollup([(v.assessment.components["indicator"], Decimal(1)) for v in afresh])
+        sums = totals[quarter]
+        assert scoring.mean_from_sums(sums.indicator_sum, sums.indicator_count) == mean
+        rate = scoring.execution_rate([b for v in afresh for b in v.facts.budgets])
+        assert scoring.execution_rate(assessments.rate_facts(sums.rate_spent, sums.rate_available)) == rate
+        assert sums.rows == len(shown)
+        own = ProgressReport.objects.filter(task__in=shown, period__quarter=quarter, period__plan=plan)
+        expected = Counter(own.values_list("status", flat=True))
+        expected[""] = len(shown) - own.count()
+        assert +sums.reports == +expected  # the completeness chart's counts
+
+
+@pytest.mark.django_db
 def test_a_current_row_is_read_not_recomputed(plan, monkeypatch):
     stored(plan, 1)
     calls = []
-    monkeypatch.setattr(assessments, "assessments_refresh", lambda **kw: calls.append(kw))
+    monkeypatch.setattr(assessments, "assessments_ensure", lambda **kw: calls.append(kw))
     stored(plan, 1)
     assert calls == []
 

@@ -303,6 +303,15 @@ def stored_views(
     return views, totals
 
 
+def explanations(*, plan: Plan, tasks: QuerySet) -> dict[tuple[int, int], str]:
+    """(task pk, quarter) → the stored explanation, for tasks whose rows ``stored_views`` has just made current."""
+    rows = TaskAssessment.objects.filter(period__plan=plan, task__in=tasks.values("pk"))
+    return {
+        (task_id, quarter): text
+        for task_id, quarter, text in rows.values_list("task_id", "period__quarter", "explanation")
+    }
+
+
 def tasks_with_status(*, plan: Plan, tasks: QuerySet, quarter: int, status: str) -> QuerySet:
     """The tasks whose current row for ``quarter`` has ``status`` (a subquery, not a list of ids)."""
     rows = _current(plan, tasks, timezone.localdate()).filter(period__quarter=quarter, status=status)

@@ -159,6 +159,10 @@ class PlanData:
     def budget_lines(self, task: Task) -> list[LineRow]:
         return self.lines.get(task.pk, [])
 
+    def latest_reports(self, quarter: int) -> dict[int, ProgressReport]:
+        """Task pk → its latest report in ``statuses`` up to ``quarter`` (the one a quarter is judged on)."""
+        return _latest_by_task([r for r in self.reports if r.status in self.statuses], quarter)
+
     def facts(self, quarter: int) -> "PlanFacts":
         """``assemble`` for a quarter, computed once per load (a page asks for the same quarter many times)."""
         if quarter not in self.assembled:

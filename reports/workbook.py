@@ -15,8 +15,9 @@ from budgets.models import BudgetAmount, BudgetTable
 from budgets.services import budget_summary
 from initiatives.models import Department, Plan, StrategicArea, Task
 from reports import scoring
+from reports.assessments import StoredView, explanations, stored_views
 from reports.dashboards import area_rollups, programme_rollups
-from reports.evaluation import PlanData, TaskView, plan_data, weights_current
+from reports.evaluation import PlanData, plan_data, weights_current
 from reports.models import Evaluation, ReportEvent
 from reports.rules import achievement_rate, execution_figures
 from reports.services import available_budget
@@ -53,7 +54,7 @@ def _rate(value) -> float | None:
     return None if value is None else float(value)
 
 
-def summary_sheet(views: list[TaskView], quarter: int, title: str) -> Sheet:
+def summary_sheet(views: list[StoredView], quarter: int, title: str) -> Sheet:
     """Roll-ups by area and programme of every selected task's view as of ``quarter``."""
     weights = weights_current()
     areas, programmes = area_rollups(views, weights), programme_rollups(views, weights)
@@ -99,15 +100,14 @@ def summary_sheet(views: list[TaskView], quarter: int, title: str) -> Sheet:
     return Sheet("요약", columns, rows(), notes=[title, "금액 단위: 백만원. 점수 규칙: 평가 기준(/criteria/)"])
 
 
-def task_quarter_sheet(data: PlanData) -> Sheet:
+def task_quarter_sheet(data: PlanData, explained: dict[tuple[int, int], str]) -> Sheet:
+    """Every task × quarter with its report and the stored assessment's explanation."""
     by_task_period = {(r.task_id, r.period_id): r for r in data.reports}
-    facts = {q: {v.task.pk: v for v in data.facts(q).tasks} for q in range(1, 5)}
 
     def rows() -> Iterator[list]:
         for task in data.tasks:
             for period in data.periods:
                 report = by_task_period.get((task.pk, period.pk))
-                view = facts[period.quarter][task.pk]
                 yield [
                     task.number,
                     task.title,
@@ -117,7 +117,7 @@ def task_quarter_sheet(data: PlanData) -> Sheet:
                     timezone.localtime(report.first_submitted_at) if report and report.first_submitted_at else None,
                     timezone.localtime(report.approved_at) if report and report.approved_at else None,
                     report.get_self_assessment_display() if report else "",
-                    view.assessment.explanation,
+                    explained[(task.pk, period.quarter)],
                     report.achievements if report else "",
                     report.problems if report else "",
                     report.next_steps if report else "",
@@ -245,7 +245,7 @@ def _budget_tables(data: PlanData) -> dict[int, BudgetTable]:
 
 def budget_sheet(data: PlanData, quarter: int) -> Sheet:
     """Per budget line and year column: the plan's amounts, printed vs computed totals, and execution."""
-    facts = {v.task.pk: v for v in data.facts(quarter).tasks}
+    latest = data.latest_reports(quarter)
     year = data.plan.year
     tables = _budget_tables(data)
 
@@ -256,10 +256,12 @@ def budget_sheet(data: PlanData, quarter: int) -> Sheet:
                 yield [task.number, task.title, "비예산" if table else "예산 정보 없음", *[None] * 11]
                 continue
             summary = budget_summary(table)
-            spent = {b.name: b.spent for b in facts[task.pk].facts.budgets}
+            report = latest.get(task.pk)
+            executions = data.report_rows(report).budget_executions if report else []
+            spent = {e.budget_line_id: e.spent_to_date for e in executions}
             for line in summary.lines:
                 available = available_budget(amounts=list(line.line.amounts.all()), year=year).amount
-                balance, rate = execution_figures(available=available, spent=spent.get(line.line.name))
+                balance, rate = execution_figures(available=available, spent=spent.get(line.line.pk))
                 for column, amount in zip(summary.columns, line.cells, strict=True):
                     yield [
                         task.number,
@@ -271,7 +273,7 @@ def budget_sheet(data: PlanData, quarter: int) -> Sheet:
                         line.computed_total,
                         "불일치" if line.mismatch else "",
                         available,
-                        spent.get(line.line.name),
+                        spent.get(line.line.pk),
                         balance,
                         _rate(rate),
                         line.line.note,
@@ -403,30 +405,28 @@ def late_change_sheet(plan: Plan, task_ids: QuerySet) -> Sheet:
 CHUNK = 1000
 
 
-def _slices(selection: WorkbookFilter) -> Iterator[PlanData]:
+def _slices(selection: WorkbookFilter) -> Iterator[tuple[QuerySet, PlanData]]:
     ids = list(selection.tasks().order_by("number").values_list("pk", flat=True))
     for start in range(0, max(len(ids), 1), CHUNK):  # an empty selection still gets its (empty) sheets
-        yield plan_data(plan=selection.plan, tasks=Task.objects.filter(pk__in=ids[start : start + CHUNK]))
-
-
-def _lightened(views: list[TaskView]) -> list[TaskView]:
-    """Views kept for the summary need their assessment and figures, not their facts' details."""
-    for view in views:
-        view.facts = scoring.TaskFacts(quarter=view.facts.quarter, non_budget=view.facts.non_budget)
-    return views
+        tasks = Task.objects.filter(pk__in=ids[start : start + CHUNK])
+        yield tasks, plan_data(plan=selection.plan, tasks=tasks)
 
 
 def evaluation_workbook(path, selection: WorkbookFilter, *, now=None) -> None:
-    """Write the evaluation workbook for ``selection`` to ``path`` (a file name or a binary file)."""
+    """Write the evaluation workbook for ``selection`` to ``path`` (a file name or a binary file).
+
+    Assessments are the stored ones (``reports.assessments``), as on the dashboard."""
     now = now or timezone.now()
-    title = f"{selection.plan.title} 평가 자료 ({selection.describe()})"
+    plan = selection.plan
+    title = f"{plan.title} 평가 자료 ({selection.describe()})"
     workbook = new_workbook(title=title, created=timezone.localtime(now))
     summary = SheetWriter(workbook, summary_sheet([], selection.quarter, title))
     writers: dict[str, SheetWriter] = {}
-    views: list[TaskView] = []
-    for data in _slices(selection):
+    views: list[StoredView] = []
+    for tasks, data in _slices(selection):
+        views += stored_views(plan=plan, tasks=tasks, quarter=selection.quarter)[0]
         for sheet in [
-            task_quarter_sheet(data),
+            task_quarter_sheet(data, explanations(plan=plan, tasks=tasks)),
             indicator_sheet(data),
             milestone_sheet(data),
             budget_sheet(data, selection.quarter),
@@ -434,10 +434,9 @@ def evaluation_workbook(path, selection: WorkbookFilter, *, now=None) -> None:
             if sheet.title not in writers:
                 writers[sheet.title] = SheetWriter(workbook, sheet)
             writers[sheet.title].extend(sheet.rows)
-        views += _lightened(data.facts(selection.quarter).tasks)
     summary.extend(summary_sheet(views, selection.quarter, title).rows)
     task_ids = selection.tasks().values("pk")
-    for sheet in [evaluation_sheet(selection.plan, task_ids), late_change_sheet(selection.plan, task_ids)]:
+    for sheet in [evaluation_sheet(plan, task_ids), late_change_sheet(plan, task_ids)]:
         writers[sheet.title] = SheetWriter(workbook, sheet)
         writers[sheet.title].extend(sheet.rows)
     for writer in [summary, *writers.values()]:

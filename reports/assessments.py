@@ -15,20 +15,16 @@ import datetime
 from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Iterable, NamedTuple
+from typing import Iterable
 
-from django.db.models import Count, F, Q, QuerySet, Sum
-from django.urls import reverse
+from django.db.models import Count, DecimalField, F, Q, QuerySet, Sum
 from django.utils import timezone
 
-from initiatives.models import Plan, Programme, Task
+from initiatives.models import Plan, Task
 from reports import rules, scoring
-from reports.evaluation import PlanData, TaskView, plan_data
-from reports.models import ProgressReport, ReportingPeriod, TaskAssessment
+from reports.evaluation import PlanData, TaskView, plan_data, weights_current
+from reports.models import ReportingPeriod, ScoringWeights, TaskAssessment
 from reports.services import periods_ensure
-
-REPORT_STATUS_LABELS = dict(ProgressReport.Status.choices)
-SELF_ASSESSMENT_LABELS = dict(ProgressReport.SelfAssessment.choices)
 
 # Tasks judged at a time when rows are recomputed: memory stays flat on a large plan.
 CHUNK = 1000
@@ -52,7 +48,9 @@ def _plan_year_column(data: PlanData, task: Task, year: int) -> tuple[int, int, 
     return year, year, f"'{year % 100}년"
 
 
-def _row(data: PlanData, view: TaskView, period: ReportingPeriod, as_of: datetime.date, own: dict) -> TaskAssessment:
+def _row(
+    data: PlanData, view: TaskView, period: ReportingPeriod, as_of: datetime.date, own: dict, weights: ScoringWeights
+) -> TaskAssessment:
     pairs = [(b.spent, b.available) for b in view.facts.budgets if b.spent is not None and b.available]
     due = [s for s in view.facts.submissions if s.due_on < as_of]
     report = view.report
@@ -71,10 +69,13 @@ def _row(data: PlanData, view: TaskView, period: ReportingPeriod, as_of: datetim
         milestone=components["milestone"],
         budget=components["budget"],
         timeliness=components["timeliness"],
+        total=scoring.task_total(view.assessment, weights.as_dict()),
+        weights_version=weights.version,
         available=view.available,
         spent=view.spent,
         rate_spent=sum(s for s, _ in pairs) if pairs else None,
         rate_available=sum(a for _, a in pairs) if pairs else None,
+        execution_rate=scoring.execution_rate(view.facts.budgets),
         column_to_year=column_to_year,
         column_from_year=column_from_year,
         column_label=column_label,
@@ -96,13 +97,14 @@ STORED_FIELDS = [f.name for f in TaskAssessment._meta.concrete_fields if f.name 
 def assessments_refresh(*, plan: Plan, tasks: QuerySet | None = None) -> int:
     """Judge the tasks (all the plan's by default) for every quarter and store the rows; returns tasks done."""
     periods = periods_ensure(plan=plan)
+    weights = weights_current()
     selected = tasks if tasks is not None else plan.tasks.all()
     ids = list(selected.order_by("pk").values_list("pk", flat=True))
     for start in range(0, len(ids), CHUNK):
         data = plan_data(plan=plan, tasks=Task.objects.filter(pk__in=ids[start : start + CHUNK]))
         own = {(r.task_id, r.period_id): r.status for r in data.reports}
         rows = [
-            _row(data, view, period, facts.as_of, own)
+            _row(data, view, period, facts.as_of, own, weights)
             for period in periods
             for facts in [data.facts(period.quarter)]
             for view in facts.tasks
@@ -130,79 +132,27 @@ def assessments_ensure(*, plan: Plan, tasks: QuerySet | None = None) -> int:
     return assessments_refresh(plan=plan, tasks=tasks.exclude(pk__in=complete))
 
 
+def _retotal(rows: QuerySet, weights: ScoringWeights) -> None:
+    """New weights change the totals only: recompute them from the stored components, not the whole judgement."""
+    stale = list(rows.exclude(weights_version=weights.version).only("pk", "status", *scoring.COMPONENTS))
+    as_dict = weights.as_dict()
+    for row in stale:
+        components = {name: getattr(row, name) for name in scoring.COMPONENTS}
+        row.total = scoring.task_total(scoring.Assessment(components, row.status or None, []), as_dict)
+        row.weights_version = weights.version
+    TaskAssessment.objects.bulk_update(stale, ["total", "weights_version"], batch_size=500)
+
+
 # ---------------------------------------------------------------- reading
 
 
-class DepartmentRow(NamedTuple):
-    pk: int
-    name: str
-
-
-class TaskRow:
-    """The task columns a dashboard shows, with its programme and department objects shared between rows."""
-
-    __slots__ = ("pk", "number", "title", "programme", "department", "department_id")
-
-    def __init__(self, pk, number, title, programme, department) -> None:
-        self.pk, self.number, self.title = pk, number, title
-        self.programme, self.department, self.department_id = programme, department, department.pk
-
-    def get_absolute_url(self) -> str:
-        return reverse("reports:task-detail", args=[self.pk])
-
-
-@dataclass
-class StoredView:
-    """A stored assessment shaped for roll-ups (``evaluation.rollups``) and the dashboard's table."""
-
-    task: TaskRow
-    quarter: int
-    assessment: scoring.Assessment  # status and components (the reasons are in ``explanation``)
-    explanation: str
-    available: int | None
-    spent: int | None
-    rate_spent: int | None
-    rate_available: int | None
-    budget_column: tuple
-    report_id: int | None
-    report_quarter: int | None
-    report_status: str
-    self_assessment: str
-    is_sample: bool
-    submissions_due: int
-    submissions_on_time: int
-    returns: int
-
-    @property
-    def execution_rate(self) -> Decimal | None:
-        return scoring.execution_rate(rate_facts(self.rate_spent, self.rate_available))
-
-    @property
-    def budget_weight(self) -> Decimal:
-        return Decimal(self.available or 0)
-
-    @property
-    def submitted(self) -> bool:
-        return self.report_quarter == self.quarter
-
-    @property
-    def report_label(self) -> str:
-        if self.report_id is None:
-            return "없음"
-        return f"{self.report_quarter}분기 {REPORT_STATUS_LABELS[self.report_status]}"
-
-    @property
-    def self_assessment_label(self) -> str | None:
-        return SELF_ASSESSMENT_LABELS.get(self.self_assessment) if self.report_id else None
-
-    @property
-    def report_url(self) -> str:
-        return reverse("reports:report-detail", args=[self.report_id]) if self.report_id else ""
-
-
-def rate_facts(spent: int | None, available: int | None) -> list[scoring.BudgetFact]:
-    """Σ 지출액 누계 and Σ 예산현액 of the lines with both, as one fact for ``scoring.execution_rate``."""
-    return [] if spent is None else [scoring.BudgetFact("", available, spent)]
+def _current(plan: Plan, tasks: QuerySet, today: datetime.date) -> QuerySet:
+    return TaskAssessment.objects.filter(
+        Q(valid_until__isnull=True) | Q(valid_until__gte=today),
+        period__plan=plan,
+        task__in=tasks.values("pk"),
+        revision=F("task__revision"),
+    )
 
 
 @dataclass
@@ -215,134 +165,115 @@ class QuarterTotals:
     rate_spent: int | None = None
     rate_available: int | None = None
     reports: Counter = field(default_factory=Counter)  # the quarter's own reports by status ("" none)
+    other_weights: int = 0  # rows totalled with weights other than the current ones
 
-    def add(self, count: int, indicator_sum, indicator_count: int, spent, available) -> None:
+    def add(self, count: int, indicator_sum, indicator_count: int, spent, available, other_weights: int) -> None:
         self.rows += count
         self.indicator_sum += indicator_sum or 0
         self.indicator_count += indicator_count
+        self.other_weights += other_weights
         if spent is not None:
             self.rate_spent = (self.rate_spent or 0) + spent
             self.rate_available = (self.rate_available or 0) + (available or 0)
 
 
-READ_FIELDS = (
-    "task_id",
-    "period__quarter",
-    "status",
-    "explanation",
-    "indicator",
-    "milestone",
-    "budget",
-    "timeliness",
-    "available",
-    "spent",
-    "rate_spent",
-    "rate_available",
-    "column_to_year",
-    "column_from_year",
-    "column_label",
-    "report_id",
-    "report_quarter",
-    "report_status",
-    "self_assessment",
-    "is_sample",
-    "submissions_due",
-    "submissions_on_time",
-    "returns",
-)
-
-
-def _current(plan: Plan, tasks: QuerySet, today: datetime.date) -> QuerySet:
-    return TaskAssessment.objects.filter(
-        Q(valid_until__isnull=True) | Q(valid_until__gte=today),
-        period__plan=plan,
-        task__in=tasks.values("pk"),
-        revision=F("task__revision"),
-    )
-
-
-def _task_rows(plan: Plan, tasks: QuerySet) -> dict[int, TaskRow]:
-    programmes = {p.pk: p for p in Programme.objects.filter(strategic_area__plan=plan).select_related("strategic_area")}
-    departments: dict[int, DepartmentRow] = {}
-    rows = tasks.order_by("number").values_list(
-        "pk", "number", "title", "programme_id", "department_id", "department__name"
-    )
-    return {
-        pk: TaskRow(
-            pk,
-            number,
-            title,
-            programmes[programme_id],
-            departments.setdefault(department_id, DepartmentRow(department_id, department_name)),
-        )
-        for pk, number, title, programme_id, department_id, department_name in rows
-    }
-
-
-def stored_views(
-    *, plan: Plan, tasks: QuerySet, quarter: int, status: str | None = None
-) -> tuple[list[StoredView], dict[int, QuarterTotals]]:
-    """The selected tasks' stored assessments for ``quarter`` in task order (only those of ``status`` when
-    given; "" is 판단 불가), and every quarter's totals over them. Rows missing or out of date are
-    recomputed first."""
-    task_rows = _task_rows(plan, tasks)
-    current = _current(plan, tasks, timezone.localdate())
-    for attempt in range(3):
-        rows = list(current.filter(period__quarter=quarter).values_list(*READ_FIELDS))
-        shown = [row for row in rows if status is None or row[2] == status]
-        of_shown = current.filter(task__in=current.filter(period__quarter=quarter, status=status).values("task_id"))
-        totals = _totals(current if status is None else of_shown)
-        if len(rows) == len(task_rows) and all(totals[q].rows == len(shown) for q in range(1, 5)):
-            break
-        if attempt == 0:
-            assessments_ensure(plan=plan, tasks=tasks)
-        else:  # a write came between the refresh and this read: show the rows just made, judge again next time
-            current = TaskAssessment.objects.filter(period__plan=plan, task__in=tasks.values("pk"))
-    views = [_view(task_rows[row[0]], row) for row in shown]
-    views.sort(key=lambda v: v.task.number)
-    return views, totals
-
-
-def explanations(*, plan: Plan, tasks: QuerySet) -> dict[tuple[int, int], str]:
-    """(task pk, quarter) → the stored explanation, for tasks whose rows ``stored_views`` has just made current."""
-    rows = TaskAssessment.objects.filter(period__plan=plan, task__in=tasks.values("pk"))
-    return {
-        (task_id, quarter): text
-        for task_id, quarter, text in rows.values_list("task_id", "period__quarter", "explanation")
-    }
-
-
-def tasks_with_status(*, plan: Plan, tasks: QuerySet, quarter: int, status: str) -> QuerySet:
-    """The tasks whose current row for ``quarter`` has ``status`` (a subquery, not a list of ids)."""
-    rows = _current(plan, tasks, timezone.localdate()).filter(period__quarter=quarter, status=status)
-    return tasks.filter(pk__in=rows.values("task_id"))
-
-
-def _view(task: TaskRow, row: tuple) -> StoredView:
-    _, quarter, status, explanation, *values = row
-    components, (available, spent, rate_spent, rate_available, *column), report = values[:4], values[4:11], values[11:]
-    return StoredView(
-        task,
-        quarter,
-        scoring.Assessment(dict(zip(scoring.COMPONENTS, components, strict=True)), status or None, []),
-        explanation,
-        available,
-        spent,
-        rate_spent,
-        rate_available,
-        tuple(column),
-        *report,
-    )
-
-
-def _totals(rows: QuerySet) -> dict[int, QuarterTotals]:
+def _totals(rows: QuerySet, weights: ScoringWeights) -> dict[int, QuarterTotals]:
     totals = {q: QuarterTotals() for q in range(1, 5)}
     sums = (
         rows.values_list("period__quarter", "own_report_status")
-        .annotate(Count("pk"), Sum("indicator"), Count("indicator"), Sum("rate_spent"), Sum("rate_available"))
+        .annotate(
+            n=Count("pk"),
+            indicator_sum=Sum("indicator"),
+            indicator_count=Count("indicator"),
+            spent=Sum("rate_spent"),
+            available=Sum("rate_available"),
+            other_weights=Count("pk", filter=~Q(weights_version=weights.version)),
+        )
         .order_by()
     )
     for quarter, own_status, count, *figures in sums:
         totals[quarter].add(count, *figures)
         totals[quarter].reports[own_status] += count
     return totals
+
+
+@dataclass
+class Stored:
+    """A selection's stored rows, current for every task and quarter and totalled by ``weights``."""
+
+    plan: Plan
+    rows: QuerySet
+    totals: dict[int, QuarterTotals]  # per quarter, over every selected task
+    weights: ScoringWeights
+
+    def quarter(self, quarter: int, status: str | None = None) -> QuerySet:
+        """The rows of ``quarter``; only those of ``status`` when given ("" is 판단 불가)."""
+        rows = self.rows.filter(period__quarter=quarter)
+        return rows if status is None else rows.filter(status=status)
+
+    def quarter_totals(self, quarter: int, status: str | None) -> dict[int, QuarterTotals]:
+        """Every quarter's totals over the tasks that have ``status`` in ``quarter`` (all when None)."""
+        if status is None:
+            return self.totals
+        return _totals(self.rows.filter(task__in=self.quarter(quarter, status).values("task_id")), self.weights)
+
+
+def stored(*, plan: Plan, tasks: QuerySet, weights: ScoringWeights) -> Stored:
+    """The selected tasks' rows, first recomputing those missing or out of date and re-totalling those made
+    with other weights; a page then reads them through a few grouped queries."""
+    count = tasks.count()
+    current = _current(plan, tasks, timezone.localdate())
+    totals = _totals(current, weights)
+    if any(totals[q].rows != count for q in totals):
+        assessments_ensure(plan=plan, tasks=tasks)
+        totals = _totals(current, weights)
+        if any(totals[q].rows != count for q in totals):
+            # A write came between the refresh and this read: show the rows just made, judge again next time.
+            current = TaskAssessment.objects.filter(period__plan=plan, task__in=tasks.values("pk"))
+            totals = _totals(current, weights)
+    if any(t.other_weights for t in totals.values()):
+        _retotal(current, weights)
+    return Stored(plan, current, totals, weights)
+
+
+def group_sums(rows: QuerySet, keys: tuple[str, ...], *, quarter: int, by_budget: bool) -> list[dict]:
+    """Per group of ``keys`` (and per plan-year budget column): what a roll-up adds up. The mean score is
+    ``scoring.mean_from_sums(score_sum, weight_sum)`` over the tasks with a score (and, by budget, a budget)."""
+    scored = Q(total__isnull=False, available__gt=0) if by_budget else Q(total__isnull=False)
+    score = DecimalField(max_digits=30, decimal_places=2)
+    return list(
+        rows.values(*keys, "column_to_year", "column_from_year", "column_label")
+        .annotate(
+            tasks=Count("pk"),
+            on_track=Count("pk", filter=Q(status=scoring.ON_TRACK)),
+            attention=Count("pk", filter=Q(status=scoring.ATTENTION)),
+            delayed=Count("pk", filter=Q(status=scoring.DELAYED)),
+            undetermined=Count("pk", filter=Q(status="")),
+            available_sum=Sum("available"),
+            spent_sum=Sum("spent"),
+            submitted=Count("pk", filter=Q(report_quarter=quarter)),
+            scored=Count("pk", filter=scored),
+            score_sum=Sum(F("total") * F("available"), filter=scored, output_field=score)
+            if by_budget
+            else Sum("total", filter=scored),
+            weight_sum=Sum("available", filter=scored) if by_budget else Count("pk", filter=scored),
+            samples=Count("pk", filter=Q(is_sample=True)),
+            due=Sum("submissions_due"),
+            on_time=Sum("submissions_on_time"),
+            returns=Sum("returns"),
+        )
+        .order_by()
+    )
+
+
+def rate_facts(spent: int | None, available: int | None) -> list[scoring.BudgetFact]:
+    """Σ 지출액 누계 and Σ 예산현액 of the lines with both, as one fact for ``scoring.execution_rate``."""
+    return [] if spent is None else [scoring.BudgetFact("", available, spent)]
+
+
+def explanations(*, plan: Plan, tasks: QuerySet) -> dict[tuple[int, int], str]:
+    """(task pk, quarter) → the stored explanation, for tasks whose rows ``stored`` has just made current."""
+    rows = TaskAssessment.objects.filter(period__plan=plan, task__in=tasks.values("pk"))
+    return {
+        (task, quarter): text for task, quarter, text in rows.values_list("task_id", "period__quarter", "explanation")
+    }

@@ -21,8 +21,6 @@ from reports.services import ReportActionRefused, periods_ensure
 from reports.tables import DashboardTaskTable
 from reports.workbook import WorkbookFilter, evaluation_workbook
 
-STATUS_CLASS = {"정상": "on_track", "주의": "attention", "지연": "delayed", "판단 불가": "undetermined"}
-
 
 def _plan_and_years(request=None) -> tuple[Plan, list[int]]:
     """The plan of the chosen ?year= (else the latest) and every plan year, read in one query."""
@@ -44,54 +42,12 @@ def _current_quarter(periods) -> str:
     return str(max(started, default=1))
 
 
-def _execution(view) -> Decimal | None:
-    rate = view.execution_rate
-    return None if rate is None else scoring.quantize(rate * 100, "0.1")
-
-
-# A task table cell from a stored view; made only when a shown page (or a sort) asks for it.
-CELLS = {
-    "number": lambda view, score: view.task.number,
-    "title": lambda view, score: view.task.title,
-    "department": lambda view, score: view.task.department.name,
-    "status": lambda view, score: view.assessment.status or "판단 불가",
-    "status_class": lambda view, score: STATUS_CLASS[view.assessment.status or "판단 불가"],
-    "explanation": lambda view, score: view.explanation,
-    "self_assessment": lambda view, score: view.self_assessment_label,
-    "score": lambda view, score: score,
-    "execution": lambda view, score: _execution(view),
-    "report": lambda view, score: view.report_label,
-    "url": lambda view, score: view.task.get_absolute_url(),
-    "report_url": lambda view, score: view.report_url,
-}
-
-
-class _Row(dict):
-    """A task table row whose cells are made on first use: a page shows 50 of a large plan's tasks, and
-    making every cell of every row (labels, rates, URLs) was a tenth of the dashboard's time."""
-
-    def __init__(self, view, score) -> None:
-        super().__init__()
-        self.view, self.score = view, score
-
-    def __missing__(self, key: str):
-        if key not in CELLS:
-            raise KeyError(key)
-        value = self[key] = CELLS[key](self.view, self.score)
-        return value
-
-
-def _task_rows(views, scores) -> list[dict]:
-    return [_Row(view, scores.get(view.task.pk)) for view in views]
-
-
 def _selection(request):
     """The reviewer's dashboard selection: plan, filter, selected tasks, quarter and current weights."""
     permissions.ensure_reviewer(request.user)
     plan, years = _plan_and_years(request)
     selection = DashboardFilter(request.GET or None, queryset=plan.tasks.all(), plan=plan, years=years)
-    periods = periods_ensure(plan=plan)
-    quarter = int(selection.chosen("quarter", _current_quarter(periods)))
+    quarter = int(selection.chosen("quarter") or _current_quarter(periods_ensure(plan=plan)))
     return plan, selection, quarter, evaluation.weights_current()
 
 
@@ -102,7 +58,7 @@ def plan_dashboard(request):
     board = dashboards.plan_dashboard(
         plan=plan, tasks=selection.qs, quarter=quarter, weights=weights, status=selection.chosen("status")
     )
-    table = DashboardTaskTable(_task_rows(board.views, board.scores))
+    table = DashboardTaskTable(board.rows.select_related("task__department"))
     RequestConfig(request, paginate={"per_page": 50}).configure(table)
     context = {
         "plan": plan,
@@ -111,7 +67,7 @@ def plan_dashboard(request):
         "board": board,
         "table": table,
         "weights": weights,
-        "status_counts": dashboards.status_counts(board.views),
+        "status_counts": board.status_counts,
         "has_sample": board.has_sample,
     }
     return render(request, "reports/dashboard.html", context)

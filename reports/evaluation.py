@@ -1,4 +1,4 @@
-"""Facts from the database for ``reports.scoring``, dashboard roll-ups, and the annual evaluation.
+"""Facts from the database for ``reports.scoring``: stored assessments and the annual evaluation.
 
 ``plan_facts`` reads a whole plan in a fixed number of queries, whatever the number of tasks,
 so that every dashboard costs the same with 16 tasks or 10,000.
@@ -52,11 +52,6 @@ class TaskView:
     @property
     def execution_rate(self) -> Decimal | None:
         return scoring.execution_rate(self.facts.budgets)
-
-    @property
-    def submitted(self) -> bool:
-        """Whether the counted report is the quarter's own (not an earlier quarter's)."""
-        return self.report is not None and self.report.period.quarter == self.facts.quarter
 
 
 @dataclass
@@ -538,66 +533,6 @@ def _str(value) -> str | None:
     return None if value is None else str(value)
 
 
-# ---------------------------------------------------------------- roll-ups
-
-
-@dataclass
-class Rollup:
-    key: object
-    label: str
-    task_count: int = 0
-    status_counts: dict = field(
-        default_factory=lambda: {scoring.ON_TRACK: 0, scoring.ATTENTION: 0, scoring.DELAYED: 0, None: 0}
-    )
-    score: Decimal | None = None
-    left_out: int = 0
-    available: int = 0
-    spent: int = 0
-    submitted: int = 0
-
-    @property
-    def execution_rate(self) -> Decimal | None:
-        return scoring.quantize(Decimal(self.spent) / self.available) if self.available else None
-
-    @property
-    def completeness(self) -> Decimal | None:
-        return scoring.quantize(Decimal(self.submitted) / self.task_count) if self.task_count else None
-
-    @property
-    def undetermined(self) -> int:
-        return self.status_counts[None]
-
-
-def task_score(view: TaskView, weights: dict[str, int]) -> Decimal | None:
-    return scoring.task_total(view.assessment, weights)
-
-
-def rollups(views: list, key, label, weights: ScoringWeights, scores: dict | None = None) -> list[Rollup]:
-    """Group tasks (by programme, area or department) and roll their scores up by the weights' rule.
-
-    ``scores`` (task pk → total) saves recomputing each task's total when a page rolls up several ways."""
-    groups: dict = {}
-    members: dict = defaultdict(list)
-    for view in views:
-        k = key(view.task)
-        groups.setdefault(k, Rollup(key=k, label=label(view.task)))
-        members[k].append(view)
-    as_dict = weights.as_dict()
-    if scores is None:
-        scores = {v.task.pk: task_score(v, as_dict) for v in views}
-    for k, group in groups.items():
-        items = members[k]
-        group.task_count = len(items)
-        for view in items:
-            group.status_counts[view.assessment.status] += 1
-            group.available += view.available or 0
-            group.spent += view.spent or 0
-            group.submitted += view.submitted
-        pairs = [(scores[v.task.pk], v.budget_weight if weights.rollup_by_budget else Decimal(1)) for v in items]
-        group.score, group.left_out = scoring.rollup(pairs)
-    return list(groups.values())
-
-
 # ---------------------------------------------------------------- weights and the annual evaluation
 
 
@@ -649,7 +584,7 @@ def _evaluation_as_of(plan: Plan) -> datetime.date:
 
 def _score(evaluation, view: TaskView, weights: ScoringWeights, adjusted: TaskScore | None) -> TaskScore:
     components = view.assessment.components
-    total = task_score(view, weights.as_dict())
+    total = scoring.task_total(view.assessment, weights.as_dict())
     score = TaskScore(
         evaluation=evaluation,
         task=view.task,

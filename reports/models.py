@@ -381,10 +381,14 @@ class TaskAssessment(models.Model):
     milestone = models.DecimalField("일정", max_digits=10, decimal_places=4, null=True)
     budget = models.DecimalField("예산", max_digits=10, decimal_places=4, null=True)
     timeliness = models.DecimalField("적시성", max_digits=10, decimal_places=4, null=True)
+    # The task's total by the weights of ``weights_version`` (re-totalled, not re-judged, when they change).
+    total = models.DecimalField("종합 점수", max_digits=6, decimal_places=2, null=True)
+    weights_version = models.PositiveIntegerField("가중치 버전")
     available = models.BigIntegerField("예산현액", null=True)
     spent = models.BigIntegerField("지출액 누계", null=True)
     rate_spent = models.BigIntegerField("집행률 분자", null=True)
     rate_available = models.BigIntegerField("집행률 분모", null=True)
+    execution_rate = models.DecimalField("집행률", max_digits=10, decimal_places=4, null=True)
     # The plan's year column the task's spending belongs to (the budget chart's bar).
     column_to_year = models.PositiveSmallIntegerField("집행 연도 열(끝)")
     column_from_year = models.PositiveSmallIntegerField("집행 연도 열(시작)")

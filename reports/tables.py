@@ -1,7 +1,10 @@
 import django_tables2 as tables
+from django.urls import reverse
 from django.utils.html import format_html
 
 from initiatives.models import Task
+from reports import scoring
+from reports.models import ProgressReport
 
 
 class TaskTable(tables.Table):
@@ -35,19 +38,24 @@ class TaskTable(tables.Table):
         return "비예산" if value else ""
 
 
+STATUS_CLASS = {"정상": "on_track", "주의": "attention", "지연": "delayed", "": "undetermined"}
+REPORT_STATUS_LABELS = dict(ProgressReport.Status.choices)
+SELF_ASSESSMENT_LABELS = dict(ProgressReport.SelfAssessment.choices)
+
+
 class DashboardTaskTable(tables.Table):
-    """Rows are dicts made by the dashboard view from stored task figures.
+    """A quarter's stored assessments (``TaskAssessment``), sorted and paged by the database.
 
     Cells are made by ``render_*`` methods, not ``TemplateColumn``: a template per cell was a fifth of the page."""
 
-    number = tables.Column("연번", attrs={"td": {"class": "text-end"}})
-    title = tables.Column("과제명", order_by=("title",))
-    department = tables.Column("주관부서")
-    status = tables.Column("진단(산출)")
+    number = tables.Column("연번", accessor="task__number", attrs={"td": {"class": "text-end"}})
+    title = tables.Column("과제명", accessor="task__title")
+    department = tables.Column("주관부서", accessor="task__department__name")
+    status = tables.Column("진단(산출)", empty_values=())
     self_assessment = tables.Column("자체 진단", default="–")
-    score = tables.Column("점수", default="–", attrs={"td": {"class": "text-end"}})
-    execution = tables.Column("집행률", default="–", attrs={"td": {"class": "text-end"}})
-    report = tables.Column("보고")
+    score = tables.Column("점수", accessor="total", default="–", attrs={"td": {"class": "text-end"}})
+    execution = tables.Column("집행률", accessor="execution_rate", default="–", attrs={"td": {"class": "text-end"}})
+    report = tables.Column("보고", accessor="report_quarter", empty_values=())
 
     class Meta:
         attrs = {"class": "table table-sm table-striped align-middle"}
@@ -55,19 +63,24 @@ class DashboardTaskTable(tables.Table):
         order_by = ("number",)
 
     def render_title(self, record, value):
-        return format_html('<a href="{}">{}</a>', record["url"], value)
+        return format_html('<a href="{}">{}</a>', reverse("reports:task-detail", args=[record.task_id]), value)
 
-    def render_status(self, record, value):
+    def render_status(self, record):
         return format_html(
             '<span class="badge status-{}">{}</span><div class="small">{}</div>',
-            record["status_class"],
-            value,
-            record["explanation"],
+            STATUS_CLASS[record.status],
+            record.status or "판단 불가",
+            record.explanation,
         )
 
-    def render_execution(self, value):
-        return f"{value}%"
+    def render_self_assessment(self, record, value):
+        return SELF_ASSESSMENT_LABELS.get(value, "–") if record.report_id else "–"
 
-    def render_report(self, record, value):
-        url = record["report_url"]
-        return format_html('<a href="{}">{}</a>', url, value) if url else value
+    def render_execution(self, value):
+        return f"{scoring.quantize(value * 100, '0.1')}%"
+
+    def render_report(self, record):
+        if record.report_id is None:
+            return "없음"
+        label = f"{record.report_quarter}분기 {REPORT_STATUS_LABELS[record.report_status]}"
+        return format_html('<a href="{}">{}</a>', reverse("reports:report-detail", args=[record.report_id]), label)

@@ -15,8 +15,8 @@ from budgets.models import BudgetAmount, BudgetTable
 from budgets.services import budget_summary
 from initiatives.models import Department, Plan, StrategicArea, Task
 from reports import scoring
-from reports.assessments import StoredView, explanations, stored_views
-from reports.dashboards import area_rollups, programme_rollups
+from reports.assessments import explanations, stored
+from reports.dashboards import PlanRollups, plan_rollups
 from reports.evaluation import PlanData, plan_data, weights_current
 from reports.models import Evaluation, ReportEvent
 from reports.rules import achievement_rate, execution_figures
@@ -54,10 +54,9 @@ def _rate(value) -> float | None:
     return None if value is None else float(value)
 
 
-def summary_sheet(views: list[StoredView], quarter: int, title: str) -> Sheet:
-    """Roll-ups by area and programme of every selected task's view as of ``quarter``."""
-    weights = weights_current()
-    areas, programmes = area_rollups(views, weights), programme_rollups(views, weights)
+def summary_sheet(rollups: PlanRollups | None, quarter: int, title: str) -> Sheet:
+    """Roll-ups by area and programme of the selected tasks as of ``quarter`` (as on the dashboard)."""
+    areas, programmes = (rollups.areas, rollups.programmes) if rollups else ([], [])
 
     def rows() -> Iterator[list]:
         for area in areas:
@@ -420,11 +419,12 @@ def evaluation_workbook(path, selection: WorkbookFilter, *, now=None) -> None:
     plan = selection.plan
     title = f"{plan.title} 평가 자료 ({selection.describe()})"
     workbook = new_workbook(title=title, created=timezone.localtime(now))
-    summary = SheetWriter(workbook, summary_sheet([], selection.quarter, title))
+    summary = SheetWriter(workbook, summary_sheet(None, selection.quarter, title))
+    rollups = plan_rollups(
+        stored(plan=plan, tasks=selection.tasks(), weights=weights_current()), quarter=selection.quarter
+    )
     writers: dict[str, SheetWriter] = {}
-    views: list[StoredView] = []
     for tasks, data in _slices(selection):
-        views += stored_views(plan=plan, tasks=tasks, quarter=selection.quarter)[0]
         for sheet in [
             task_quarter_sheet(data, explanations(plan=plan, tasks=tasks)),
             indicator_sheet(data),
@@ -434,7 +434,7 @@ def evaluation_workbook(path, selection: WorkbookFilter, *, now=None) -> None:
             if sheet.title not in writers:
                 writers[sheet.title] = SheetWriter(workbook, sheet)
             writers[sheet.title].extend(sheet.rows)
-    summary.extend(summary_sheet(views, selection.quarter, title).rows)
+    summary.extend(summary_sheet(rollups, selection.quarter, title).rows)
     task_ids = selection.tasks().values("pk")
     for sheet in [evaluation_sheet(plan, task_ids), late_change_sheet(plan, task_ids)]:
         writers[sheet.title] = SheetWriter(workbook, sheet)

@@ -14,10 +14,16 @@ from reports.models import ProgressReport, ReportingPeriod, TaskAssessment
 from reports.synthetic import Spec, synthetic_generate
 from tests.conftest import complete_data
 
+FIELDS = ("task_id", "status", "explanation", *scoring.COMPONENTS, "total", "available", "spent", "execution_rate")
+
+
+def selection(plan) -> assessments.Stored:
+    return assessments.stored(plan=plan, tasks=plan.tasks.all(), weights=evaluation.weights_current())
+
 
 def stored(plan, quarter: int) -> dict[int, tuple]:
-    views, _ = assessments.stored_views(plan=plan, tasks=plan.tasks.all(), quarter=quarter)
-    return {v.task.pk: _figures(v, v.explanation) for v in views}
+    rows = selection(plan).quarter(quarter).values_list(*FIELDS, "report_quarter", "is_sample")
+    return {pk: (*figures, report_quarter == quarter, sample) for pk, *figures, report_quarter, sample in rows}
 
 
 def stored_all(plan) -> dict[tuple[int, int], tuple]:
@@ -29,30 +35,19 @@ def fresh_all(plan) -> dict[tuple[int, int], tuple]:
     return {(pk, q): row for q in range(1, 5) for pk, row in fresh(plan, q).items()}
 
 
-def _figures(v, explanation: str) -> tuple:
-    return (
-        v.assessment.status,
-        explanation,
-        v.assessment.components,
-        v.available,
-        v.spent,
-        v.execution_rate,
-        v.submitted,
-        v.is_sample,
-    )
-
-
 def fresh(plan, quarter: int) -> dict[int, tuple]:
+    weights = evaluation.weights_current().as_dict()
     views = evaluation.plan_data(plan=plan).facts(quarter).tasks
     return {
         v.task.pk: (
-            v.assessment.status,
+            v.assessment.status or "",
             v.assessment.explanation,
-            v.assessment.components,
+            *(v.assessment.components[c] for c in scoring.COMPONENTS),
+            scoring.task_total(v.assessment, weights),
             v.available,
             v.spent,
             v.execution_rate,
-            v.submitted,
+            v.report is not None and v.report.period.quarter == quarter,
             bool(v.report and v.report.is_sample),
         )
         for v in views
@@ -69,6 +64,7 @@ def test_stored_rows_equal_judging_afresh_on_a_generated_plan(quarter):
     assert first == fresh(plan, quarter)
     assert stored(plan, quarter) == first  # read back from the rows, not recomputed
     assert len({status for status, *_ in first.values()}) >= 2
+    assert any(row[6] is not None for row in first.values())  # some tasks have a total
 
 
 @pytest.mark.django_db
@@ -76,9 +72,10 @@ def test_stored_rows_equal_judging_afresh_on_a_generated_plan(quarter):
 def test_quarter_totals_give_the_trend_of_judging_afresh(status):
     synthetic_generate(Spec(tasks=30, years=1, seed=21))
     plan = Plan.objects.get(year=2016)
-    views, totals = assessments.stored_views(plan=plan, tasks=plan.tasks.all(), quarter=1, status=status)
-    assert views and all(status is None or (v.assessment.status or "") == status for v in views)
-    shown = {v.task.pk for v in views}
+    chosen = selection(plan)
+    totals = chosen.quarter_totals(1, status)
+    shown = set(chosen.quarter(1, status).values_list("task_id", flat=True))
+    assert shown and (status is not None or len(shown) == 30)
     for quarter in range(1, 5):
         afresh = [v for v in evaluation.plan_data(plan=plan).facts(quarter).tasks if v.task.pk in shown]
         mean, _ = scoring.rollup([(v.assessment.components["indicator"], Decimal(1)) for v in afresh])
@@ -208,3 +205,52 @@ def test_the_dashboard_shows_a_change_at_once(client, plan, approved, reviewer):
     _reopen(approved, reviewer)
     html = client.get("/dashboard/?quarter=1").content.decode()
     assert "정상: 모든 기준 충족" not in html  # task 15 was the only task judged 정상
+
+
+def python_rollup(views, weights, key) -> dict:
+    """The roll-up rule applied task by task in Python (``scoring.rollup``), per group ``key(task)``."""
+    groups: dict = {}
+    for v in views:
+        groups.setdefault(key(v.task), []).append(v)
+    as_dict, result = weights.as_dict(), {}
+    for k, items in groups.items():
+        weight = (lambda v: Decimal(v.available or 0)) if weights.rollup_by_budget else (lambda v: Decimal(1))
+        score, left_out = scoring.rollup([(scoring.task_total(v.assessment, as_dict), weight(v)) for v in items])
+        statuses = Counter(v.assessment.status for v in items)
+        result[k] = (len(items), score, left_out, statuses[None], sum(v.available or 0 for v in items))
+    return result
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("by_budget", [False, True])
+@pytest.mark.parametrize("quarter", [1, 3])
+def test_grouped_sums_give_the_roll_up_rule_task_by_task(by_budget, quarter):
+    from reports.dashboards import plan_rollups
+
+    synthetic_generate(Spec(tasks=40, years=1, seed=5))
+    plan = Plan.objects.get(year=2016)
+    weights = evaluation.weights_current()
+    weights.rollup_by_budget = by_budget
+    weights.save()
+    rollups = plan_rollups(selection(plan), quarter=quarter)
+    views = evaluation.plan_data(plan=plan).facts(quarter).tasks
+    by_area = python_rollup(views, weights, lambda t: t.programme.strategic_area.number)
+    by_programme = python_rollup(views, weights, lambda t: (t.programme.strategic_area.number, t.programme.number))
+    assert {a.key: (a.task_count, a.score, a.left_out, a.undetermined, a.available) for a in rollups.areas} == by_area
+    got = {p.key: (p.task_count, p.score, p.left_out, p.undetermined, p.available) for p in rollups.programmes}
+    assert got == by_programme
+    assert (rollups.total.task_count, rollups.total.score) == python_rollup(views, weights, lambda t: 0)[0][:2]
+    assert any(a.score is not None for a in rollups.areas)
+
+
+@pytest.mark.django_db
+def test_new_weights_re_total_the_rows_without_judging_again(plan, approved, reviewer, monkeypatch):
+    before = stored(plan, 4)[approved.task_id]  # by Q4 the components differ, so the weights matter
+    evaluation.weights_change(
+        user=reviewer, values={"indicator": 10, "milestone": 10, "budget": 70, "timeliness": 10}, note="예산 중시"
+    )
+    monkeypatch.setattr(assessments, "assessments_ensure", lambda **kw: pytest.fail("judged again"))
+    after = stored(plan, 4)[approved.task_id]
+    assert after[6] != before[6]  # the total
+    assert after == fresh(plan, 4)[approved.task_id]
+    assert not TaskAssessment.objects.exclude(weights_version=evaluation.weights_current().version).exists()

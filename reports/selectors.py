@@ -62,11 +62,6 @@ def task_report_rows(*, tasks: Iterable[Task], periods: list[ReportingPeriod], t
     return rows
 
 
-def task_report_matrix(*, tasks: QuerySet[Task], periods: list[ReportingPeriod], today: datetime.date) -> list[TaskRow]:
-    """Every task's row, unpaged (two queries)."""
-    return task_report_rows(tasks=task_matrix_tasks(tasks=tasks, periods=periods), periods=periods, today=today)
-
-
 def _statuses_on_time() -> list[str]:
     """The statuses that stop a quarter being overdue, asked of the rule so that it stays in one place."""
     long_ago, now = datetime.date.min, datetime.date.max

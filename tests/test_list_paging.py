@@ -147,7 +147,8 @@ def test_inbox_overdue_is_the_matrix_overdue_cells_in_the_same_order():
     plan = Plan.objects.get(year=2018)
     periods = services.periods_ensure(plan=plan)
     for today in (datetime.date(2018, 8, 1), datetime.date(2030, 1, 1)):
-        matrix = selectors.task_report_matrix(tasks=plan.tasks.all(), periods=periods, today=today)
+        tasks = selectors.task_matrix_tasks(tasks=plan.tasks.all(), periods=periods)
+        matrix = selectors.task_report_rows(tasks=tasks, periods=periods, today=today)
         expected = [(r.task.pk, c.period.pk, c.report and c.report.pk) for r in matrix for c in r.cells if c.overdue]
         tasks = selectors.overdue_cells(plan=plan, periods=periods, today=today)
         got = [

@@ -3,7 +3,7 @@
 The rows are computed by ``evaluation.assemble`` — the rules of ``reports.scoring``, as the annual
 evaluation uses them — and hold what the dashboards show: status and reasons, the four components,
 budget figures, the counted report and the reporting discipline. A row is current while its
-``revision`` equals its task's; ``tasks_changed`` bumps that number whenever something the row was
+``revision`` equals its task's; ``services.tasks_changed`` bumps that number whenever something the row was
 computed from changes (a report or its rows, the plan's milestones, indicators, targets and budget, the
 quarters' dates — see ``reports.signals``), and the next read recomputes the tasks whose rows are not
 current. A quarter not yet over is judged at today's date, so its rows also expire at the end of the
@@ -15,7 +15,6 @@ import datetime
 from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Iterable
 
 from django.db.models import Count, DecimalField, F, Q, QuerySet, Sum
 from django.utils import timezone
@@ -28,11 +27,6 @@ from reports.services import periods_ensure
 
 # Tasks judged at a time when rows are recomputed: memory stays flat on a large plan.
 CHUNK = 1000
-
-
-def tasks_changed(task_ids: Iterable[int] | QuerySet) -> None:
-    """Mark the tasks' stored assessments out of date (they are recomputed when next read)."""
-    Task.objects.filter(pk__in=task_ids).update(revision=F("revision") + 1)
 
 
 # ---------------------------------------------------------------- computing and storing

@@ -35,7 +35,7 @@ from openpyxl import Workbook, load_workbook
 from budgets.models import BudgetAmount, BudgetColumn, BudgetLine, BudgetTable
 from initiatives.models import Department, Indicator, Milestone, Plan, Programme, StrategicArea, Task
 from reports import evaluation, offline, permissions
-from reports.assessments import assessments_refresh, tasks_changed
+from reports.assessments import assessments_refresh
 from reports.models import (
     BudgetExecution,
     IndicatorResult,
@@ -44,6 +44,7 @@ from reports.models import (
     ReportEvent,
     ReportingPeriod,
 )
+from reports.services import tasks_changed
 from reports.workbook import WorkbookFilter, evaluation_workbook
 
 IMPORT_ROWS = 10_000

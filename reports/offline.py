@@ -5,7 +5,7 @@ on a protected sheet, and live formulas (달성률, 집행잔액, 집행률). On
 (``gov30.spreadsheets``), read, and each row goes through a django-import-export resource in
 dry-run mode: the resource finds the row's object, validates the cells with the very forms the
 web page uses, and reports new / changed / unchanged / error. Confirming applies everything
-through ``services.report_start`` / ``report_save`` in one transaction, or nothing.
+through ``services.report_start`` / ``reports_save_many`` in one transaction, or nothing.
 """
 
 import datetime
@@ -726,7 +726,7 @@ def apply(*, handle: IO[bytes], user, period: ReportingPeriod) -> int:
     if result.errors:
         raise UploadRefused(f"오류가 있는 행이 {len(result.errors)}개 있어 아무것도 반영하지 않았습니다.")
     changed_tasks = {row.task for row in result.changed}
-    applied = 0
+    items = []
     with transaction.atomic():
         for task in _tasks_for(user, period).filter(pk__in=list(result.values)):
             if f"{task.number}. {task.title}" not in changed_tasks:
@@ -734,9 +734,9 @@ def apply(*, handle: IO[bytes], user, period: ReportingPeriod) -> int:
             existing = result.context.lookups.reports.get(task.pk)
             report = existing or services.report_start(task=task, period=period, user=user)
             data = _by_row_pk(report, result.values[task.pk], result.context.lookups if existing else None)
-            services.report_save(report=report, user=user, version=report.version, data=data)
-            applied += 1
-    return applied
+            items.append((report, report.version, data))
+        services.reports_save_many(items=items, user=user)
+    return len(items)
 
 
 def _by_row_pk(report: ProgressReport, values: dict, lookups: Lookups | None = None) -> dict:

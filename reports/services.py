@@ -9,12 +9,12 @@ import datetime
 from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, Iterable
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, QuerySet
 from django.utils import timezone
 
 from budgets.models import BudgetAmount, BudgetLine
@@ -88,6 +88,11 @@ def period_set_state(*, period: ReportingPeriod, user, state: str) -> ReportingP
         raise ReportActionRefused("분기 상태가 그 사이 바뀌었습니다. 새로 고친 뒤 다시 시도하세요.")
     period.state = state
     return period
+
+
+def tasks_changed(task_ids: Iterable[int] | QuerySet) -> None:
+    """Mark the tasks' stored assessments out of date (``reports.assessments`` judges them again when read)."""
+    Task.objects.filter(pk__in=task_ids).update(revision=F("revision") + 1)
 
 
 # ---------------------------------------------------------------- why a report cannot be edited
@@ -294,20 +299,37 @@ def _children(report: ProgressReport, *, amounts: bool = True) -> dict[str, list
     }
 
 
-def _save_content(report: ProgressReport, data: dict) -> list[dict]:
-    """Apply submitted values to the report and its own rows; rows of other reports are never touched."""
-    changes: list[dict] = []
-    values = {name: data[name] for name in REPORT_FIELDS if name in data}
-    _apply(report, values, "", changes)
-    for group, rows in _children(report, amounts=False).items():
-        submitted = data.get(group, {})
-        for child in rows:
+CHILD_QUERIES = {
+    "indicator_results": lambda: IndicatorResult.objects.select_related("indicator"),
+    "milestone_progress": lambda: MilestoneProgress.objects.select_related("milestone"),
+    "budget_executions": lambda: BudgetExecution.objects.select_related("budget_line"),
+}
+
+
+def _save_contents(reports: list[ProgressReport], data: dict[int, dict]) -> dict[int, list[dict]]:
+    """Apply each report's submitted values (``data``: report pk → values) to it and its own rows, reading and
+    writing the rows of all of them in a few statements; rows of other reports are never touched. The reports
+    themselves are changed in memory; the caller saves them. Returns report pk → its changes."""
+    changes: dict[int, list[dict]] = {r.pk: [] for r in reports}
+    for report in reports:
+        values = {name: data[report.pk][name] for name in REPORT_FIELDS if name in data[report.pk]}
+        _apply(report, values, "", changes[report.pk])
+    for group, query in CHILD_QUERIES.items():
+        changed = []
+        for child in query().filter(report__in=[r.pk for r in reports]):
+            submitted = data[child.report_id].get(group, {})
             if child.pk not in submitted:
                 continue
             child_values = {k: v for k, v in submitted[child.pk].items() if k in CHILD_FIELDS[group]}
-            if _apply(child, child_values, _child_label(child), changes):
-                child.save(update_fields=CHILD_FIELDS[group])
+            if _apply(child, child_values, _child_label(child), changes[child.report_id]):
+                changed.append(child)
+        if changed:
+            type(changed[0]).objects.bulk_update(changed, CHILD_FIELDS[group], batch_size=500)
     return changes
+
+
+def _save_content(report: ProgressReport, data: dict) -> list[dict]:
+    return _save_contents([report], {report.pk: data})[report.pk]
 
 
 def _record(report, *, user, action, at, from_status="", changes=None, comment="", exception=None) -> ReportEvent:
@@ -342,6 +364,43 @@ def report_save(*, report: ProgressReport, user, version: int, data: dict, now=N
                 exception=exception,
             )
     return report
+
+
+def reports_save_many(*, items: list[tuple[ProgressReport, int, dict]], user, now=None) -> int:
+    """``report_save`` for many reports at once (an offline upload), all or nothing, in a few statements
+    whatever their number: the versions are claimed together, the rows read and written in bulk, and each
+    report that changed gets its history entry. ``items``: (report, version the data was read at, data)."""
+    now = now or timezone.now()
+    versions = {report.pk: version for report, version, _ in items}
+    data = {report.pk: values for report, _, values in items}
+    with transaction.atomic():
+        locked = ProgressReport.objects.select_for_update().select_related("period__plan", "task").order_by("pk")
+        reports = list(locked.filter(pk__in=versions))
+        if len(reports) != len(versions) or any(r.version != versions[r.pk] for r in reports):
+            raise StaleReportError()
+        ProgressReport.objects.filter(pk__in=versions).update(version=F("version") + 1)
+        exceptions = {r.pk: _ensure_editable(user, r) for r in reports}
+        changes = _save_contents(reports, data)
+        for report in reports:
+            report.version += 1
+            report.updated_at = now
+        ProgressReport.objects.bulk_update(reports, [*REPORT_FIELDS, "updated_at"], batch_size=500)
+        ReportEvent.objects.bulk_create(
+            ReportEvent(
+                report=r,
+                action=Action.SAVE,
+                actor=user,
+                at=now,
+                from_status=r.status,
+                to_status=r.status,
+                changes=changes[r.pk],
+                exception=exceptions[r.pk],
+            )
+            for r in reports
+            if changes[r.pk]
+        )
+        tasks_changed([r.task_id for r in reports])  # bulk_update sends no signals
+    return sum(1 for r in reports if changes[r.pk])
 
 
 def submit_problems(report: ProgressReport) -> dict[str, str]:

@@ -9,8 +9,8 @@ from django.db.models.signals import post_delete, post_save
 
 from budgets.models import BudgetAmount, BudgetColumn, BudgetLine, BudgetTable
 from initiatives.models import Indicator, Milestone, Task
-from reports.assessments import tasks_changed
 from reports.models import ProgressReport, ReportingPeriod
+from reports.services import tasks_changed
 
 
 def _task(sender, instance, **kwargs) -> None:

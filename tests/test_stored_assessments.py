@@ -164,7 +164,7 @@ def test_every_kind_of_change_makes_the_next_read_recompute(plan, approved, revi
 def test_a_row_computed_before_a_change_is_not_trusted(plan, approved):
     stored(plan, 1)
     row = TaskAssessment.objects.get(task=approved.task, period=approved.period)
-    assessments.tasks_changed([approved.task_id])  # as a writer does, after a reader loaded its data
+    services.tasks_changed([approved.task_id])  # as a writer does, after a reader loaded its data
     stored(plan, 1)
     again = TaskAssessment.objects.get(task=approved.task, period=approved.period)
     assert again.revision == row.revision + 1
@@ -191,7 +191,7 @@ def test_the_nightly_command_recomputes_only_what_is_out_of_date(plan, approved,
     call_command("refresh_assessments")
     assert "16개 과제" in capsys.readouterr().out
     assert TaskAssessment.objects.filter(period__plan=plan).count() == 16 * 4
-    assessments.tasks_changed([approved.task_id])
+    services.tasks_changed([approved.task_id])
     call_command("refresh_assessments", "--year", "2017")
     assert "2017년: 1개 과제" in capsys.readouterr().out
     call_command("refresh_assessments", "--all")

@@ -4,11 +4,13 @@ The template holds one sheet per part of the report, hidden key columns, unlocke
 on a protected sheet, and live formulas (달성률, 집행잔액, 집행률). On upload the file is checked
 (``gov30.spreadsheets``), read, and each row goes through a django-import-export resource in
 dry-run mode: the resource finds the row's object, validates the cells with the very forms the
-web page uses, and reports new / changed / unchanged / error. Confirming applies everything
-through ``services.report_start`` / ``reports_save_many`` in one transaction, or nothing.
+web page uses, and reports new / changed / unchanged / error. What the preview found is kept
+(``pending``) and confirming applies it through ``services.report_start`` / ``reports_save_many`` in
+one transaction, or nothing; the reports' versions, claimed then, refuse it if anything changed since.
 """
 
 import datetime
+import json
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -17,6 +19,7 @@ from typing import IO, Any
 import tablib
 from django import forms as django_forms
 from django.core.exceptions import ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.utils import timezone
 from import_export import fields, resources
@@ -720,21 +723,60 @@ def _collect(values: dict, resource_class, task_pk: int, instance) -> None:
     values[task_pk][group][getattr(instance, key)] = {name: getattr(instance, name) for name in attributes}
 
 
-def apply(*, handle: IO[bytes], user, period: ReportingPeriod) -> int:
-    """Re-check the file and apply it, all or nothing, through the same services as the web form."""
-    result = preview(handle=handle, user=user, period=period)
-    if result.errors:
-        raise UploadRefused(f"오류가 있는 행이 {len(result.errors)}개 있어 아무것도 반영하지 않았습니다.")
-    changed_tasks = {row.task for row in result.changed}
+def pending(result: Preview) -> dict:
+    """What confirming ``result`` writes, as JSON to keep until then: each changed task's report, the version
+    it was previewed at, and its values. Confirm does not check the file again: the versions are claimed, so
+    anything saved in between refuses the whole upload (``services.StaleReportError``)."""
+    changed = {row.task for row in result.changed}
+    lookups = result.context.lookups
+    entries = []
+    for task_pk, values in result.values.items():
+        task = lookups.tasks[task_pk]
+        if f"{task.number}. {task.title}" not in changed:
+            continue
+        report = lookups.reports.get(task_pk)
+        entries.append(
+            {
+                "task": task_pk,
+                "report": report.pk if report else None,
+                "version": report.version if report else None,
+                "data": _by_row_pk(report, values, lookups) if report else values,
+            }
+        )
+    return json.loads(json.dumps({"period": result.period.pk, "entries": entries}, cls=DjangoJSONEncoder))
+
+
+def _decoded(data: dict) -> dict:
+    """``pending``'s JSON back to the values the services take (numbers, dates; row keys as ints)."""
+    decoded = {name: data[name] for name in services.REPORT_FIELDS if name in data}
+    for group, (model, _) in GROUPS:
+        decoded[group] = {
+            int(key): {name: model._meta.get_field(name).to_python(value) for name, value in values.items()}
+            for key, values in data.get(group, {}).items()
+        }
+    return decoded
+
+
+def apply(*, pending: dict, user, period: ReportingPeriod) -> int:
+    """Apply a confirmed preview, all or nothing, through the same services as the web form."""
+    if pending.get("period") != period.pk:
+        raise UploadRefused("확인할 업로드가 이 분기의 것이 아닙니다. 파일을 다시 올려 주세요.")
+    entries = pending["entries"]
+    reports = ProgressReport.objects.filter(pk__in=[e["report"] for e in entries if e["report"]]).in_bulk()
     items = []
     with transaction.atomic():
-        for task in _tasks_for(user, period).filter(pk__in=list(result.values)):
-            if f"{task.number}. {task.title}" not in changed_tasks:
-                continue
-            existing = result.context.lookups.reports.get(task.pk)
-            report = existing or services.report_start(task=task, period=period, user=user)
-            data = _by_row_pk(report, result.values[task.pk], result.context.lookups if existing else None)
-            items.append((report, report.version, data))
+        for entry in entries:
+            data = _decoded(entry["data"])
+            if entry["report"] is None:  # no report when previewed: start it now, then name its rows
+                task = _tasks_for(user, period).filter(pk=entry["task"]).first()
+                if task is None:
+                    raise UploadRefused("이 파일의 과제를 보고할 권한이 없습니다.")
+                report = services.report_start(task=task, period=period, user=user)
+                items.append((report, report.version, _by_row_pk(report, data)))
+            elif entry["report"] not in reports:
+                raise services.StaleReportError()
+            else:
+                items.append((reports[entry["report"]], entry["version"], data))
         services.reports_save_many(items=items, user=user)
     return len(items)
 

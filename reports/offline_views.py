@@ -1,11 +1,13 @@
 """Offline reporting pages: download the template, upload it, preview, confirm."""
 
+import json
 import tempfile
 import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -15,6 +17,7 @@ from gov30.spreadsheets import UploadRefused, check_xlsx
 from reports import offline, permissions
 from reports.forms import WorkbookUploadForm
 from reports.models import ReportingPeriod
+from reports.services import ReportActionRefused
 
 SESSION_KEY = "offline_upload"
 
@@ -60,9 +63,11 @@ def upload(request, period_pk: int):
     except UploadRefused as refusal:
         form.add_error("file", str(refusal))
         return render(request, "reports/offline_upload.html", {"period": period, "form": form}, status=400)
-    upload_file.seek(0)
-    stored = default_storage.save(f"imports/{uuid.uuid4().hex}.xlsx", upload_file)
-    request.session[SESSION_KEY] = {"name": stored, "period": period.pk}
+    request.session.pop(SESSION_KEY, None)
+    if not result.errors:  # kept server-side until confirmed (it may hold thousands of rows)
+        content = ContentFile(json.dumps(offline.pending(result)).encode())
+        stored = default_storage.save(f"imports/{uuid.uuid4().hex}.json", content)
+        request.session[SESSION_KEY] = {"name": stored, "period": period.pk}
     return render(request, "reports/offline_preview.html", {"period": period, "preview": result})
 
 
@@ -76,8 +81,8 @@ def confirm(request, period_pk: int):
         return redirect("reports:offline-upload", period_pk=period.pk)
     try:
         with default_storage.open(pending["name"], "rb") as handle:
-            applied = offline.apply(handle=handle, user=request.user, period=period)
-    except UploadRefused as refusal:
+            applied = offline.apply(pending=json.load(handle), user=request.user, period=period)
+    except (UploadRefused, ReportActionRefused) as refusal:
         messages.error(request, f"반영하지 못했습니다: {refusal}")
         return redirect("reports:offline-upload", period_pk=period.pk)
     finally:

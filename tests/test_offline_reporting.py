@@ -120,6 +120,24 @@ def test_stale_file_is_refused(client, officer, open_q1):
     assert "양식을 내려받은 뒤 보고가 바뀌었습니다" in html
 
 
+@pytest.mark.django_db
+def test_a_save_between_preview_and_confirm_refuses_the_whole_upload(client, officer, open_q1, task):
+    from reports import services
+
+    report = services.report_start(task=task, period=open_q1, user=officer)
+    client.force_login(officer)
+    html = upload(client, open_q1, fill(download(client, open_q1))).content.decode()
+    assert "확인:" in html
+    report.refresh_from_db()
+    services.report_save(report=report, user=officer, version=report.version, data={"problems": "다른 창에서 저장"})
+    before = snapshot()
+    response = client.post(f"/offline/{open_q1.pk}/confirm/", follow=True)
+    assert "반영하지 못했습니다" in response.content.decode() and "먼저 변경했습니다" in response.content.decode()
+    assert snapshot() == before
+    report.refresh_from_db()
+    assert report.problems == "다른 창에서 저장"
+
+
 BAD_FILES = [
     ("csv_renamed", bad_files.csv_renamed, "형식이 아닙니다"),
     ("truncated", bad_files.truncated, "손상"),

@@ -5,6 +5,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.db.models import Count, Max, Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -42,6 +43,14 @@ def _current_quarter(periods) -> str:
     return str(max(started, default=1))
 
 
+class CountedPaginator(Paginator):
+    """Pages of rows already counted (by the roll-up): saves counting them again."""
+
+    def __init__(self, object_list, per_page, *, count: int, **kwargs) -> None:
+        super().__init__(object_list, per_page, **kwargs)
+        self.__dict__["count"] = count  # fills the cached_property
+
+
 def _selection(request):
     """The reviewer's dashboard selection: plan, filter, selected tasks, quarter and current weights."""
     permissions.ensure_reviewer(request.user)
@@ -59,7 +68,8 @@ def plan_dashboard(request):
         plan=plan, tasks=selection.qs, quarter=quarter, weights=weights, status=selection.chosen("status")
     )
     table = DashboardTaskTable(board.rows.select_related("task__department"))
-    RequestConfig(request, paginate={"per_page": 50}).configure(table)
+    paging = {"per_page": 50, "paginator_class": CountedPaginator, "count": board.total.task_count}
+    RequestConfig(request, paginate=paging).configure(table)
     context = {
         "plan": plan,
         "filter": selection,

@@ -12,17 +12,14 @@ class PlainSelect(forms.Select):
     departments of a large plan, Django's per-option templates were a fifth of the dashboard."""
 
     def render(self, name, value, attrs=None, renderer=None):
-        widget = self.get_context(name, value, attrs)["widget"]
+        chosen = {str(v) for v in (value if isinstance(value, (list, tuple)) else [value]) if v is not None}
         options = format_html_join(
             "",
             '<option value="{}"{}>{}</option>',
-            (
-                (option["value"], mark_safe(" selected") if option["selected"] else "", option["label"])
-                for _, group, _ in widget["optgroups"]
-                for option in group
-            ),
+            ((key, mark_safe(" selected") if str(key) in chosen else "", label) for key, label in self.choices),
         )
-        return format_html('<select name="{}"{}>{}</select>', widget["name"], flatatt(widget["attrs"]), options)
+        final = self.build_attrs(self.attrs, {**(attrs or {}), "name": name})
+        return format_html("<select{}>{}</select>", flatatt(final), options)
 
 
 class TaskFilter(django_filters.FilterSet):

@@ -46,7 +46,6 @@ class TaskView:
     report: ProgressReport | None
     available: int | None
     spent: int | None
-    budget_weight: Decimal
     provenance: dict = field(default_factory=dict)
 
     @property
@@ -419,7 +418,6 @@ def _task_view(context: _Context, task, report, counted, all_reports) -> TaskVie
         report=report,
         available=available,
         spent=sum(spent_values) if spent_values else None,
-        budget_weight=Decimal(available or 0),
         provenance=provenance,
     )
 

@@ -11,6 +11,7 @@ from typing import IO
 from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models
+from import_export import resources
 from import_export.admin import ImportExportModelAdmin
 from import_export.formats import base_formats
 from import_export.forms import ImportForm
@@ -97,6 +98,16 @@ class EscapedResourceMixin:
         except FieldDoesNotExist:
             return False
         return isinstance(model_field, (models.CharField, models.TextField)) and not model_field.null
+
+
+class PlanDataResource(EscapedResourceMixin, resources.ModelResource):
+    """The base of the admin's plan-data resources: escaped text, rows matched by ``id``, an unchanged
+    re-import skipped (and shown as skipped), each row validated by the model."""
+
+    class Meta:
+        skip_unchanged = True
+        report_skipped = True
+        clean_model_instances = True
 
 
 class SafeImportForm(ImportForm):

@@ -4,26 +4,19 @@ Rows are matched by ``id``; an unchanged re-import is skipped. Indicator targets
 never imported: a target changes only through the governed target page (who, when, why).
 """
 
-from import_export import fields, resources, widgets
+from import_export import fields, widgets
 
-from gov30.spreadsheets import EscapedResourceMixin
+from gov30.spreadsheets import PlanDataResource
 from initiatives.models import Department, Indicator, Milestone, Programme, Task
 
 
-class PlanResource(EscapedResourceMixin, resources.ModelResource):
-    class Meta:
-        skip_unchanged = True
-        report_skipped = True
-        clean_model_instances = True
-
-
-class TaskResource(PlanResource):
+class TaskResource(PlanDataResource):
     department = fields.Field(
         attribute="department", column_name="department", widget=widgets.ForeignKeyWidget(Department, "name")
     )
     programme = fields.Field(attribute="programme", column_name="programme", widget=widgets.ForeignKeyWidget(Programme))
 
-    class Meta(PlanResource.Meta):
+    class Meta(PlanDataResource.Meta):
         model = Task
         fields = (
             "id",
@@ -47,16 +40,16 @@ class TaskResource(PlanResource):
         )
 
 
-class MilestoneResource(PlanResource):
-    class Meta(PlanResource.Meta):
+class MilestoneResource(PlanDataResource):
+    class Meta(PlanDataResource.Meta):
         model = Milestone
         fields = ("id", "task", "order", "date_text", "title", "start", "end", "section", "source_text", "note")
 
 
-class IndicatorResource(PlanResource):
+class IndicatorResource(PlanDataResource):
     target = fields.Field(attribute="target", column_name="target", readonly=True)
 
-    class Meta(PlanResource.Meta):
+    class Meta(PlanDataResource.Meta):
         model = Indicator
         fields = (
             "id",

@@ -8,7 +8,7 @@ computed from changes (a report or its rows, the plan's milestones, indicators, 
 quarters' dates — see ``reports.signals``), and the next read recomputes the tasks whose rows are not
 current. A quarter not yet over is judged at today's date, so its rows also expire at the end of the
 day (``valid_until``); ``manage.py refresh_assessments`` recomputes them at night, ahead of the first
-reader. Changing the rules themselves needs the same command, run once after the deployment.
+reader. Changing the rules themselves needs the same command with ``--all``, run once after the deployment.
 """
 
 import datetime

@@ -46,7 +46,7 @@ class Rollup:
     returns: int = 0
 
     def add(self, sums: dict) -> None:
-        """Add a group's sums (``assessments.group_sums``, or another roll-up's)."""
+        """Add a group's sums (a row of ``assessments.group_sums``)."""
         self.task_count += sums["tasks"]
         for name, key in [
             ("on_track", scoring.ON_TRACK),
@@ -61,21 +61,6 @@ class Rollup:
             setattr(self, name, getattr(self, name) + (sums[name] or 0))
         self.score_sum += sums["score_sum"] or 0
         self.weight_sum += sums["weight_sum"] or 0
-
-    def sums(self) -> dict:
-        counts = self.status_counts
-        return {
-            "tasks": self.task_count,
-            "on_track": counts[scoring.ON_TRACK],
-            "attention": counts[scoring.ATTENTION],
-            "delayed": counts[scoring.DELAYED],
-            "undetermined": counts[None],
-            "available_sum": self.available,
-            "spent_sum": self.spent,
-            **{n: getattr(self, n) for n in ("submitted", "scored", "samples", "due", "on_time", "returns")},
-            "score_sum": self.score_sum,
-            "weight_sum": self.weight_sum,
-        }
 
     @property
     def score(self) -> Decimal | None:
@@ -129,17 +114,16 @@ def plan_rollups(selection: Stored, *, quarter: int, status: str | None = None) 
     )
     programmes: dict[tuple, Rollup] = {}
     areas: dict[int, Rollup] = {}
+    total = Rollup(key=0, label="전체")
     executed: dict[tuple, int] = defaultdict(int)
     for sums in groups:
         area_number, area_title, number, title = (sums[k] for k in PROGRAMME_KEYS)
         key = (area_number, number)
         programmes.setdefault(key, Rollup(key=key, label=f"{area_number}-{number}. {title}")).add(sums)
         areas.setdefault(area_number, Rollup(key=area_number, label=f"{area_number}. {area_title}")).add(sums)
+        total.add(sums)
         if sums["spent_sum"] is not None:
             executed[(sums["column_to_year"], sums["column_from_year"], sums["column_label"])] += sums["spent_sum"]
-    total = Rollup(key=0, label="전체")
-    for area in areas.values():
-        total.add(area.sums())
     return PlanRollups(
         [areas[k] for k in sorted(areas)], [programmes[k] for k in sorted(programmes)], total, dict(executed)
     )

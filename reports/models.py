@@ -397,8 +397,10 @@ class TaskAssessment(models.Model):
     report_quarter = models.PositiveSmallIntegerField("보고 분기", null=True)
     # The quarter's own report, in any state ("" when none): the submission completeness chart.
     own_report_status = models.CharField("이 분기 보고 상태", max_length=10, blank=True)
-    report_status = models.CharField("보고 상태", max_length=10, blank=True)
-    self_assessment = models.CharField("자체 진단", max_length=10, blank=True)
+    report_status = models.CharField("보고 상태", max_length=10, choices=ProgressReport.Status.choices, blank=True)
+    self_assessment = models.CharField(
+        "자체 진단", max_length=10, choices=ProgressReport.SelfAssessment.choices, blank=True
+    )
     is_sample = models.BooleanField("예시 자료", default=False)
     submissions_due = models.PositiveSmallIntegerField("기한 지난 분기", default=0)
     submissions_on_time = models.PositiveSmallIntegerField("기한 내 제출", default=0)

@@ -4,7 +4,6 @@ from django.utils.html import format_html
 
 from initiatives.models import Task
 from reports import scoring
-from reports.models import ProgressReport
 
 
 class TaskTable(tables.Table):
@@ -39,8 +38,6 @@ class TaskTable(tables.Table):
 
 
 STATUS_CLASS = {"정상": "on_track", "주의": "attention", "지연": "delayed", "": "undetermined"}
-REPORT_STATUS_LABELS = dict(ProgressReport.Status.choices)
-SELF_ASSESSMENT_LABELS = dict(ProgressReport.SelfAssessment.choices)
 
 
 class DashboardTaskTable(tables.Table):
@@ -73,8 +70,8 @@ class DashboardTaskTable(tables.Table):
             record.explanation,
         )
 
-    def render_self_assessment(self, record, value):
-        return SELF_ASSESSMENT_LABELS.get(value, "–") if record.report_id else "–"
+    def render_self_assessment(self, record):
+        return record.get_self_assessment_display() if record.report_id else "–"
 
     def render_execution(self, value):
         return f"{scoring.quantize(value * 100, '0.1')}%"
@@ -82,5 +79,5 @@ class DashboardTaskTable(tables.Table):
     def render_report(self, record):
         if record.report_id is None:
             return "없음"
-        label = f"{record.report_quarter}분기 {REPORT_STATUS_LABELS[record.report_status]}"
+        label = f"{record.report_quarter}분기 {record.get_report_status_display()}"
         return format_html('<a href="{}">{}</a>', reverse("reports:report-detail", args=[record.report_id]), label)

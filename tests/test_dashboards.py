@@ -138,3 +138,14 @@ def test_sample_data_is_marked_on_every_page_that_shows_it(client, reviewer, app
 def test_real_data_carries_no_sample_mark(client, reviewer, approved):
     client.force_login(reviewer)
     assert "예시 자료 포함" not in client.get("/dashboard/?quarter=1").content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url", ["/dashboard/?quarter=9", "/dashboard/departments/?status=zzz"])
+def test_a_bad_filter_value_is_named_not_silently_dropped(client, reviewer, url):
+    client.force_login(reviewer)
+    response = client.get(url)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "조건에 올바르지 않은 값이 있어 기본 조건으로 보여 드립니다" in html
+    assert "올바르게 선택해 주세요" in html  # Django's Korean message for a choice not offered

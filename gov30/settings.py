@@ -153,7 +153,7 @@ PLAN_FIXTURE = BASE_DIR / "fixtures" / "plan_2017.yaml"
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "reports:home"
-LOGOUT_REDIRECT_URL = "reports:plan-overview"
+LOGOUT_REDIRECT_URL = "initiatives:plan-overview"
 
 DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5.html"
 

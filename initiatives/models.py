@@ -82,7 +82,7 @@ class Department(models.Model):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("reports:department-detail", args=[self.pk])
+        return reverse("initiatives:department-detail", args=[self.pk])
 
 
 class Agency(models.Model):
@@ -123,7 +123,7 @@ class Task(models.Model):
     background = models.TextField("추진 배경", blank=True)
     service_demand = models.TextField("서비스 수요 및 고객 대상", blank=True)
     goals = models.TextField("과제 목표 및 주요 내용", blank=True)
-    # Bumped whenever anything the task's stored assessments read changes (reports.assessments).
+    # Bumped whenever anything the task's stored assessments read changes (reports.evaluation.assessments).
     revision = models.PositiveIntegerField("평가 산출 판", default=0, editable=False)
 
     class Meta:
@@ -136,7 +136,7 @@ class Task(models.Model):
         return f"{self.number}. {self.title}"
 
     def get_absolute_url(self) -> str:
-        return reverse("reports:task-detail", args=[self.pk])
+        return reverse("initiatives:task-detail", args=[self.pk])
 
 
 class TaskAgency(models.Model):

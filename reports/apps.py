@@ -6,6 +6,6 @@ class ReportsConfig(AppConfig):
     name = "reports"
 
     def ready(self) -> None:
-        from reports import signals
+        from reports.progress import signals
 
         signals.connect()

@@ -1,4 +1,4 @@
-from reports import permissions
+from reports.progress import permissions
 
 
 def roles(request) -> dict[str, bool]:
@@ -8,4 +8,5 @@ def roles(request) -> dict[str, bool]:
         "nav_is_officer": permissions.is_officer(user),
         "nav_is_reviewer": permissions.is_reviewer(user),
         "nav_is_administrator": permissions.is_administrator(user),
+        "can_change_targets": permissions.can_change_targets(user),
     }

@@ -1,7 +1,7 @@
 """Quarterly progress: reporting periods, reports and their parts, history, exceptions, evidence.
 
-Rules (who may do what, when, and what a transition does) live in ``reports.rules``,
-``reports.permissions`` and ``reports.services``; these models hold data and small invariants.
+Rules (who may do what, when, and what a transition does) live in ``reports.progress.rules``,
+``reports.progress.permissions`` and ``reports.progress.services``; these models hold data and small invariants.
 """
 
 import uuid
@@ -367,7 +367,7 @@ class TaskAssessment(models.Model):
     dashboards read one row per task.
 
     A row is current while ``revision`` equals the task's and, for a quarter judged at an earlier
-    date than its end, while that date is today (``valid_until``); ``reports.assessments`` keeps it so.
+    date than its end, while that date is today (``valid_until``); ``reports.evaluation.assessments`` keeps it so.
     """
 
     task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="assessments", verbose_name="과제")

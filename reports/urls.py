@@ -1,17 +1,12 @@
 from django.urls import path
 
-from reports import dashboard_views, offline_views, progress_views, views
+from reports.evaluation import views as evaluation_views
+from reports.progress import views as progress_views
+from reports.spreadsheets import views as spreadsheet_views
 
 app_name = "reports"
 
 urlpatterns = [
-    path("", views.plan_overview, name="plan-overview"),
-    path("tasks/", views.task_list, name="task-list"),
-    path("tasks/<int:pk>/", views.task_detail, name="task-detail"),
-    path("departments/", views.department_list, name="department-list"),
-    path("departments/<int:pk>/", views.department_detail, name="department-detail"),
-    path("agencies/", views.agency_list, name="agency-list"),
-    path("api/plans/<int:year>/", views.plan_api, name="plan-api"),
     path("work/", progress_views.home, name="home"),
     path("my/", progress_views.my_tasks, name="my-tasks"),
     path("review/", progress_views.inbox, name="inbox"),
@@ -31,18 +26,18 @@ urlpatterns = [
 ]
 
 urlpatterns += [
-    path("dashboard/", dashboard_views.plan_dashboard, name="dashboard"),
-    path("dashboard/departments/", dashboard_views.department_dashboard, name="dashboard-departments"),
-    path("dashboard/schedule/", dashboard_views.plan_gantt, name="dashboard-gantt"),
-    path("criteria/", dashboard_views.criteria, name="criteria"),
-    path("evaluation/", dashboard_views.evaluation_page, name="evaluation"),
-    path("evaluation/run/", dashboard_views.evaluation_run, name="evaluation-run"),
-    path("evaluation/finalise/", dashboard_views.evaluation_finalise, name="evaluation-finalise"),
-    path("evaluation/weights/", dashboard_views.weights_page, name="weights"),
-    path("evaluation/scores/<int:pk>/", dashboard_views.score_detail, name="score-detail"),
-    path("results/", dashboard_views.open_results, name="open-results"),
-    path("exports/workbook/", dashboard_views.workbook_download, name="workbook-download"),
-    path("offline/<int:period_pk>/template/", offline_views.template_download, name="offline-template"),
-    path("offline/<int:period_pk>/upload/", offline_views.upload, name="offline-upload"),
-    path("offline/<int:period_pk>/confirm/", offline_views.confirm, name="offline-confirm"),
+    path("dashboard/", evaluation_views.plan_dashboard, name="dashboard"),
+    path("dashboard/departments/", evaluation_views.department_dashboard, name="dashboard-departments"),
+    path("dashboard/schedule/", evaluation_views.plan_gantt, name="dashboard-gantt"),
+    path("criteria/", evaluation_views.criteria, name="criteria"),
+    path("evaluation/", evaluation_views.evaluation_page, name="evaluation"),
+    path("evaluation/run/", evaluation_views.evaluation_run, name="evaluation-run"),
+    path("evaluation/finalise/", evaluation_views.evaluation_finalise, name="evaluation-finalise"),
+    path("evaluation/weights/", evaluation_views.weights_page, name="weights"),
+    path("evaluation/scores/<int:pk>/", evaluation_views.score_detail, name="score-detail"),
+    path("results/", evaluation_views.open_results, name="open-results"),
+    path("exports/workbook/", spreadsheet_views.workbook_download, name="workbook-download"),
+    path("offline/<int:period_pk>/template/", spreadsheet_views.template_download, name="offline-template"),
+    path("offline/<int:period_pk>/upload/", spreadsheet_views.upload, name="offline-upload"),
+    path("offline/<int:period_pk>/confirm/", spreadsheet_views.confirm, name="offline-confirm"),
 ]

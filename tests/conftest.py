@@ -51,7 +51,7 @@ def make_user(username: str, role: str | None, department_names: tuple[str, ...]
     from django.contrib.auth import get_user_model
 
     from initiatives.models import Department
-    from reports.permissions import ensure_roles_exist
+    from reports.progress.permissions import ensure_roles_exist
 
     groups = {g.name: g for g in ensure_roles_exist()}
     user = get_user_model().objects.create_user(username, password="pw-for-tests-only", first_name=username, **extra)
@@ -65,21 +65,21 @@ def make_user(username: str, role: str | None, department_names: tuple[str, ...]
 @pytest.fixture
 def officer(db):
     """An officer of 자치행정과, which owns tasks 6 and 15 (찾아가는 동주민센터)."""
-    from reports.permissions import OFFICER
+    from reports.progress.permissions import OFFICER
 
     return make_user("자치행정과 담당자", OFFICER, ("자치행정과",))
 
 
 @pytest.fixture
 def other_officer(db):
-    from reports.permissions import OFFICER
+    from reports.progress.permissions import OFFICER
 
     return make_user("주차계획과 담당자", OFFICER, ("주차계획과",))
 
 
 @pytest.fixture
 def reviewer(db):
-    from reports.permissions import REVIEWER
+    from reports.progress.permissions import REVIEWER
 
     return make_user("정보기획 검토자", REVIEWER)
 
@@ -91,7 +91,7 @@ def administrator(db):
 
 @pytest.fixture
 def periods(plan):
-    from reports.services import periods_ensure
+    from reports.progress.services import periods_ensure
 
     return periods_ensure(plan=plan)
 
@@ -114,7 +114,7 @@ def task(plan):
 @pytest.fixture
 def report(task, open_q1, officer):
     """Task 15's Q1 report, freshly started by its officer."""
-    from reports.services import report_start
+    from reports.progress.services import report_start
 
     return report_start(task=task, period=open_q1, user=officer)
 

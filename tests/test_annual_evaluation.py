@@ -4,8 +4,9 @@ from decimal import Decimal
 
 import pytest
 
-from reports import evaluation, services
+from reports.evaluation import annual
 from reports.models import Evaluation, ScoringWeights, TaskScore
+from reports.progress import services
 from tests.conftest import complete_data
 
 
@@ -25,7 +26,7 @@ def scores(plan) -> dict[int, TaskScore]:
 
 @pytest.mark.django_db
 def test_run_scores_every_task_with_provenance(plan, reviewer, approved):
-    evaluation.evaluation_run(plan=plan, user=reviewer)
+    annual.evaluation_run(plan=plan, user=reviewer)
     result = scores(plan)
     assert len(result) == 16
     task15 = result[15]
@@ -47,30 +48,30 @@ def test_run_scores_every_task_with_provenance(plan, reviewer, approved):
 
 @pytest.mark.django_db
 def test_rerun_on_unchanged_data_gives_the_same_scores(plan, reviewer, approved):
-    evaluation.evaluation_run(plan=plan, user=reviewer)
+    annual.evaluation_run(plan=plan, user=reviewer)
     first = {n: (s.computed_total, s.grade, s.provenance) for n, s in scores(plan).items()}
-    evaluation.evaluation_run(plan=plan, user=reviewer)
+    annual.evaluation_run(plan=plan, user=reviewer)
     assert {n: (s.computed_total, s.grade, s.provenance) for n, s in scores(plan).items()} == first
 
 
 @pytest.mark.django_db
 def test_weights_are_versioned_settings(plan, reviewer, approved):
     with pytest.raises(services.ReportActionRefused, match="합은 100"):
-        evaluation.weights_change(
+        annual.weights_change(
             user=reviewer, values={"indicator": 50, "milestone": 30, "budget": 20, "timeliness": 10}, note="x"
         )
-    evaluation.weights_current()
-    evaluation.weights_change(
+    annual.weights_current()
+    annual.weights_change(
         user=reviewer, values={"indicator": 25, "milestone": 25, "budget": 25, "timeliness": 25}, note="균등 배분"
     )
-    evaluation.evaluation_run(plan=plan, user=reviewer)
+    annual.evaluation_run(plan=plan, user=reviewer)
     assert scores(plan)[15].provenance["weights_version"] == 2
     assert ScoringWeights.objects.count() == 2
 
 
 @pytest.mark.django_db
 def test_adjusting_needs_a_reason_and_keeps_it(client, plan, reviewer, approved):
-    evaluation.evaluation_run(plan=plan, user=reviewer)
+    annual.evaluation_run(plan=plan, user=reviewer)
     score = scores(plan)[15]
     client.force_login(reviewer)
     response = client.post(f"/evaluation/scores/{score.pk}/", {"total": "95", "reason": ""})
@@ -86,21 +87,21 @@ def test_adjusting_needs_a_reason_and_keeps_it(client, plan, reviewer, approved)
         "S",
     )
     # a re-run keeps the adjustment beside the recomputed score
-    evaluation.evaluation_run(plan=plan, user=reviewer)
+    annual.evaluation_run(plan=plan, user=reviewer)
     assert scores(plan)[15].adjusted_total == Decimal(95)
 
 
 @pytest.mark.django_db
 def test_finalised_evaluation_cannot_change(plan, reviewer, approved):
-    current = evaluation.evaluation_run(plan=plan, user=reviewer)
-    evaluation.evaluation_finalise(evaluation=current, user=reviewer)
+    current = annual.evaluation_run(plan=plan, user=reviewer)
+    annual.evaluation_finalise(evaluation=current, user=reviewer)
     score = scores(plan)[15]
     with pytest.raises(services.ReportActionRefused, match="확정"):
-        evaluation.score_adjust(score=score, user=reviewer, total=Decimal(10), reason="사유")
+        annual.score_adjust(score=score, user=reviewer, total=Decimal(10), reason="사유")
     with pytest.raises(services.ReportActionRefused, match="확정"):
-        evaluation.evaluation_run(plan=plan, user=reviewer)
+        annual.evaluation_run(plan=plan, user=reviewer)
     with pytest.raises(services.ReportActionRefused, match="이미 확정"):
-        evaluation.evaluation_finalise(evaluation=current, user=reviewer)
+        annual.evaluation_finalise(evaluation=current, user=reviewer)
     assert Evaluation.objects.get().status == "final"
     assert scores(plan)[15].adjusted_total is None
 

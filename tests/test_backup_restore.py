@@ -9,8 +9,8 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from initiatives.models import Plan
-from reports import services
 from reports.models import ProgressReport, ReportEvent
+from reports.progress import services
 from tests.conftest import complete_data
 
 

@@ -7,8 +7,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from initiatives.models import Task
-from reports import services
 from reports.models import IndicatorResult, ProgressReport, ReportEvent
+from reports.progress import services
 from tests.factories import make_task
 
 
@@ -21,7 +21,10 @@ def items_for(reports, actual: int) -> list[tuple]:
     items = []
     for report in reports:
         (result,) = report.indicator_results.all()
-        data = {"achievements": f"실적 {actual}", "indicator_results": {result.pk: {"actual": Decimal(actual).quantize(Decimal("0.01"))}}}
+        data = {
+            "achievements": f"실적 {actual}",
+            "indicator_results": {result.pk: {"actual": Decimal(actual).quantize(Decimal("0.01"))}},
+        }
         items.append((report, report.version, data))
     return items
 

@@ -9,10 +9,10 @@ import pytest
 from django.core.management import CommandError, call_command
 from openpyxl import load_workbook
 
+from bench import benchmark
+from bench.synthetic import Spec, synthetic_generate
 from initiatives.models import Plan
-from reports import benchmark
 from reports.models import ProgressReport, ReportEvent
-from reports.synthetic import Spec, synthetic_generate
 
 
 @pytest.fixture
@@ -35,7 +35,7 @@ def test_raw_sql_floor_agrees_on_the_real_plan(plan, approved_q1):
 
 @pytest.fixture
 def approved_q1(report, officer, reviewer):
-    from reports import services
+    from reports.progress import services
     from tests.conftest import complete_data
 
     services.report_submit(report=report, user=officer, version=report.version, data=complete_data(report))

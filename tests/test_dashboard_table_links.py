@@ -2,9 +2,9 @@
 
 import pytest
 
+from bench.synthetic import Spec, synthetic_generate
 from initiatives.models import Plan
 from reports.models import ProgressReport
-from reports.synthetic import Spec, synthetic_generate
 
 
 @pytest.mark.django_db

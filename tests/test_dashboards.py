@@ -4,7 +4,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from reports import dashboards, evaluation, services
+from reports.evaluation import annual, dashboards
+from reports.progress import services
 from tests.conftest import complete_data
 from tests.factories import make_tasks
 
@@ -68,9 +69,7 @@ def test_plotly_is_served_locally_once_per_page(client, reviewer, approved):
 
 @pytest.mark.django_db
 def test_charts_data_matches_the_tables(plan, approved):
-    board = dashboards.plan_dashboard(
-        plan=plan, tasks=plan.tasks.all(), quarter=1, weights=evaluation.weights_current()
-    )
+    board = dashboards.plan_dashboard(plan=plan, tasks=plan.tasks.all(), quarter=1, weights=annual.weights_current())
     charts = {c.id: c for c in board.charts}
     area = charts["chart-area-score"]
     assert list(area.figure.data[0].x) == [row[0] for row in area.rows]
@@ -93,7 +92,7 @@ def test_charts_data_matches_the_tables(plan, approved):
 
 @pytest.mark.django_db
 def test_gantt_bars_match_the_schedule_table(client, reviewer, plan):
-    from reports import charts
+    from initiatives import charts
 
     milestones = list(plan.tasks.get(number=15).milestones.filter(start__year=2017))
     items = [charts.GanttItem(m.title, m.start, m.end or m.start) for m in milestones]

@@ -15,11 +15,11 @@ from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from bench.synthetic import Spec, synthetic_generate
 from initiatives.models import Department, Plan
-from reports import selectors, services
 from reports.models import LateChangeException, ProgressReport, ReportEvent, ReportingPeriod
-from reports.paging import paginate
-from reports.synthetic import Spec, synthetic_generate
+from reports.progress import selectors, services
+from reports.progress.paging import paginate
 from tests.factories import make_task
 
 ROW_LINK = re.compile(r'<a href="[^"]+">(?:\d분기 · )?(\d+)\. ')

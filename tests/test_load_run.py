@@ -6,8 +6,8 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 
-from reports import loadrun
-from reports.synthetic import Spec, synthetic_generate
+from bench import loadrun
+from bench.synthetic import Spec, synthetic_generate
 
 
 @pytest.mark.django_db

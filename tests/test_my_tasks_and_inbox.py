@@ -6,8 +6,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from reports import services
 from reports.models import ReportingPeriod
+from reports.progress import services
 from tests.conftest import complete_data
 from tests.factories import make_tasks
 
@@ -77,7 +77,7 @@ def test_work_pages_run_the_same_queries_with_more_tasks(client, request, plan, 
 
 
 def test_quarter_default_dates():
-    from reports.rules import quarter_dates
+    from reports.progress.rules import quarter_dates
 
     assert quarter_dates(year=2017, quarter=1) == (datetime.date(2017, 1, 1), datetime.date(2017, 4, 10))
     assert quarter_dates(year=2017, quarter=4) == (datetime.date(2017, 10, 1), datetime.date(2018, 1, 10))

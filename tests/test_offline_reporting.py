@@ -122,7 +122,7 @@ def test_stale_file_is_refused(client, officer, open_q1):
 
 @pytest.mark.django_db
 def test_a_save_between_preview_and_confirm_refuses_the_whole_upload(client, officer, open_q1, task):
-    from reports import services
+    from reports.progress import services
 
     report = services.report_start(task=task, period=open_q1, user=officer)
     client.force_login(officer)

@@ -2,7 +2,8 @@
 
 import pytest
 
-from reports import evaluation, services
+from reports.evaluation import annual
+from reports.progress import services
 from tests.conftest import complete_data
 
 
@@ -28,8 +29,8 @@ def test_open_results_show_only_approved_figures(client, plan, report, officer, 
     services.report_save(
         report=draft, user=family_officer, version=draft.version, data={"achievements": "작성중 초안 문구"}
     )
-    current = evaluation.evaluation_run(plan=plan, user=reviewer)
-    evaluation.evaluation_finalise(evaluation=current, user=reviewer)
+    current = annual.evaluation_run(plan=plan, user=reviewer)
+    annual.evaluation_finalise(evaluation=current, user=reviewer)
 
     response = client.get("/results/")  # anonymous
     assert response.status_code == 200
@@ -50,7 +51,7 @@ def test_open_results_show_only_approved_figures(client, plan, report, officer, 
 
 
 def _officer_of(task):
-    from reports.permissions import OFFICER
+    from reports.progress.permissions import OFFICER
     from tests.conftest import make_user
 
     user = make_user(f"officer-{task.pk}", OFFICER, (task.department.name,))

@@ -25,8 +25,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from initiatives.models import Department, IndicatorTargetChange
-from reports import services
-from reports.evaluation import weights_current
+from reports.evaluation.annual import weights_current
 from reports.models import (
     Evaluation,
     Evidence,
@@ -37,6 +36,7 @@ from reports.models import (
     ScoringWeights,
     TaskScore,
 )
+from reports.progress import services
 from tests.conftest import complete_data, post_data
 
 ALLOWED, LOGIN, DENIED, HIDDEN, METHOD = "allowed", "login", "denied", "hidden", "not allowed method"
@@ -194,7 +194,7 @@ def submit(world):
 def offline_template(world) -> bytes:
     from io import BytesIO
 
-    from reports.offline import template_workbook
+    from reports.spreadsheets.offline import template_workbook
 
     buffer = BytesIO()
     period = ReportingPeriod.objects.get(pk=world.ids["q2"])
@@ -203,7 +203,7 @@ def offline_template(world) -> bytes:
 
 
 def run_evaluation(world):
-    from reports.evaluation import evaluation_run
+    from reports.evaluation.annual import evaluation_run
 
     evaluation_run(plan=world.report.task.plan, user=world.users["reviewer"])
     world.ids["score"] = TaskScore.objects.get(task_id=world.ids["task"]).pk

@@ -9,8 +9,8 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from bench.synthetic import Spec, department_names, synthetic_clear, synthetic_generate
 from initiatives.models import Department, Plan
-from reports.synthetic import Spec, department_names, synthetic_clear, synthetic_generate
 
 YEAR = 2018  # after the real plan, so that the pages showing the latest plan show this one
 

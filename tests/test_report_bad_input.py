@@ -102,7 +102,7 @@ def test_explanations_make_the_same_report_submittable(client, report, officer):
 
 @pytest.mark.django_db
 def test_rows_of_another_report_cannot_be_written_through_the_form(client, report, officer, plan, open_q1):
-    from reports import services
+    from reports.progress import services
 
     other = services.report_start(task=plan.tasks.get(number=6), period=open_q1, user=officer)
     foreign_row = other.budget_executions.first()

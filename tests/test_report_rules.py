@@ -3,7 +3,7 @@
 import datetime
 from decimal import Decimal
 
-from reports import rules
+from reports.progress import rules
 
 
 def test_achievement_rate():

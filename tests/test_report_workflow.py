@@ -2,8 +2,8 @@
 
 import pytest
 
-from reports import services
 from reports.models import ProgressReport, ReportEvent
+from reports.progress import services
 from tests.conftest import complete_data, post_data
 
 

@@ -3,13 +3,13 @@
 import pytest
 
 from reports.models import ProgressReport, ReportEvent
-from reports.sample import sample_progress_load
+from reports.progress.sample import sample_progress_load
 from tests.conftest import make_user
 
 
 @pytest.fixture
 def demo_officers(plan):
-    from reports.permissions import OFFICER
+    from reports.progress.permissions import OFFICER
 
     return {d.pk: make_user(f"demo-{d.pk}", OFFICER, (d.name,)) for d in {t.department for t in plan.tasks.all()}}
 

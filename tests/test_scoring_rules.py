@@ -3,8 +3,8 @@
 import datetime
 from decimal import Decimal as D
 
-from reports import scoring
-from reports.scoring import BudgetFact, IndicatorFact, MilestoneFact, SubmissionFact, TaskFacts
+from reports.evaluation import scoring
+from reports.evaluation.scoring import BudgetFact, IndicatorFact, MilestoneFact, SubmissionFact, TaskFacts
 
 
 def test_indicator_rate_edge_cases():

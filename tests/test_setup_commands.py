@@ -34,8 +34,8 @@ def test_ci_runs_the_readme_test_command_on_both_databases():
 @pytest.mark.django_db
 def test_setup_portal_prints_url_and_demo_logins_and_is_idempotent(tmp_path, monkeypatch):
     from initiatives.models import Department
-    from reports import permissions
     from reports.management.commands import setup_portal
+    from reports.progress import permissions
 
     monkeypatch.setattr(setup_portal, "DEMO_LOGINS", tmp_path / ".demo-logins")
     first, second = StringIO(), StringIO()

@@ -33,7 +33,7 @@ def test_double_clicked_submit_creates_one_submission(client, report, officer):
 
 @pytest.mark.django_db
 def test_stale_review_action_is_refused(client, report, officer, reviewer):
-    from reports import services
+    from reports.progress import services
     from tests.conftest import complete_data
 
     services.report_submit(report=report, user=officer, version=report.version, data=complete_data(report))

@@ -7,18 +7,19 @@ from decimal import Decimal
 import pytest
 from django.core.management import call_command
 
+from bench.synthetic import Spec, synthetic_generate
 from budgets.models import BudgetAmount
 from initiatives.models import Plan, Task
-from reports import assessments, evaluation, scoring, services
+from reports.evaluation import annual, assessments, scoring
 from reports.models import ProgressReport, ReportingPeriod, TaskAssessment
-from reports.synthetic import Spec, synthetic_generate
+from reports.progress import services
 from tests.conftest import complete_data
 
 FIELDS = ("task_id", "status", "explanation", *scoring.COMPONENTS, "total", "available", "spent", "execution_rate")
 
 
 def selection(plan) -> assessments.Stored:
-    return assessments.stored(plan=plan, tasks=plan.tasks.all(), weights=evaluation.weights_current())
+    return assessments.stored(plan=plan, tasks=plan.tasks.all(), weights=annual.weights_current())
 
 
 def stored(plan, quarter: int) -> dict[int, tuple]:
@@ -36,8 +37,8 @@ def fresh_all(plan) -> dict[tuple[int, int], tuple]:
 
 
 def fresh(plan, quarter: int) -> dict[int, tuple]:
-    weights = evaluation.weights_current().as_dict()
-    views = evaluation.plan_data(plan=plan).facts(quarter).tasks
+    weights = annual.weights_current().as_dict()
+    views = annual.plan_data(plan=plan).facts(quarter).tasks
     return {
         v.task.pk: (
             v.assessment.status or "",
@@ -77,7 +78,7 @@ def test_quarter_totals_give_the_trend_of_judging_afresh(status):
     shown = set(chosen.quarter(1, status).values_list("task_id", flat=True))
     assert shown and (status is not None or len(shown) == 30)
     for quarter in range(1, 5):
-        afresh = [v for v in evaluation.plan_data(plan=plan).facts(quarter).tasks if v.task.pk in shown]
+        afresh = [v for v in annual.plan_data(plan=plan).facts(quarter).tasks if v.task.pk in shown]
         mean, _ = scoring.rollup([(v.assessment.components["indicator"], Decimal(1)) for v in afresh])
         sums = totals[quarter]
         assert scoring.mean_from_sums(sums.indicator_sum, sums.indicator_count) == mean
@@ -174,7 +175,7 @@ def test_a_row_computed_before_a_change_is_not_trusted(plan, approved):
 def test_a_quarter_not_yet_over_is_judged_again_the_next_day(plan, approved, monkeypatch):
     today = [datetime.date(2017, 5, 15)]
     monkeypatch.setattr(assessments.timezone, "localdate", lambda: today[0])
-    monkeypatch.setattr(evaluation.timezone, "localdate", lambda: today[0])
+    monkeypatch.setattr(annual.timezone, "localdate", lambda: today[0])
     stored(plan, 2)
     q1 = TaskAssessment.objects.get(task=approved.task, period__quarter=1)
     q2 = TaskAssessment.objects.get(task=approved.task, period__quarter=2)
@@ -225,15 +226,15 @@ def python_rollup(views, weights, key) -> dict:
 @pytest.mark.parametrize("by_budget", [False, True])
 @pytest.mark.parametrize("quarter", [1, 3])
 def test_grouped_sums_give_the_roll_up_rule_task_by_task(by_budget, quarter):
-    from reports.dashboards import plan_rollups
+    from reports.evaluation.dashboards import plan_rollups
 
     synthetic_generate(Spec(tasks=40, years=1, seed=5))
     plan = Plan.objects.get(year=2016)
-    weights = evaluation.weights_current()
+    weights = annual.weights_current()
     weights.rollup_by_budget = by_budget
     weights.save()
     rollups = plan_rollups(selection(plan), quarter=quarter)
-    views = evaluation.plan_data(plan=plan).facts(quarter).tasks
+    views = annual.plan_data(plan=plan).facts(quarter).tasks
     by_area = python_rollup(views, weights, lambda t: t.programme.strategic_area.number)
     by_programme = python_rollup(views, weights, lambda t: (t.programme.strategic_area.number, t.programme.number))
     assert {a.key: (a.task_count, a.score, a.left_out, a.undetermined, a.available) for a in rollups.areas} == by_area
@@ -246,11 +247,11 @@ def test_grouped_sums_give_the_roll_up_rule_task_by_task(by_budget, quarter):
 @pytest.mark.django_db
 def test_new_weights_re_total_the_rows_without_judging_again(plan, approved, reviewer, monkeypatch):
     before = stored(plan, 4)[approved.task_id]  # by Q4 the components differ, so the weights matter
-    evaluation.weights_change(
+    annual.weights_change(
         user=reviewer, values={"indicator": 10, "milestone": 10, "budget": 70, "timeliness": 10}, note="예산 중시"
     )
     monkeypatch.setattr(assessments, "assessments_ensure", lambda **kw: pytest.fail("judged again"))
     after = stored(plan, 4)[approved.task_id]
     assert after[6] != before[6]  # the total
     assert after == fresh(plan, 4)[approved.task_id]
-    assert not TaskAssessment.objects.exclude(weights_version=evaluation.weights_current().version).exists()
+    assert not TaskAssessment.objects.exclude(weights_version=annual.weights_current().version).exists()

@@ -6,10 +6,10 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
+from bench.synthetic import Spec, synthetic_generate
 from initiatives.models import Department, Plan
 from reports.models import ProgressReport, ReportEvent
-from reports.rules import covers_year
-from reports.synthetic import Spec, synthetic_generate
+from reports.progress.rules import covers_year
 
 
 def export_hash(year: int) -> str:

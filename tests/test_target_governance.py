@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
 from initiatives.models import Indicator, IndicatorTargetChange
-from reports import services
+from reports.progress import services
 from tests.conftest import complete_data
 
 

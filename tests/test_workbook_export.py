@@ -6,8 +6,9 @@ import pytest
 from django.core.management import call_command
 from openpyxl import load_workbook
 
-from reports import evaluation, services
-from reports.workbook import SHEET_TITLES, WorkbookFilter, evaluation_workbook
+from reports.evaluation import annual
+from reports.progress import services
+from reports.spreadsheets.workbook import SHEET_TITLES, WorkbookFilter, evaluation_workbook
 from tests.conftest import complete_data
 
 
@@ -20,7 +21,7 @@ def approved(report, officer, reviewer):
     data["budget_executions"][execution.pk]["spent_to_date"] = 36025
     services.report_submit(report=report, user=officer, version=report.version, data=data)
     services.report_approve(report=report, user=reviewer, version=report.version)
-    evaluation.evaluation_run(plan=report.task.plan, user=reviewer)
+    annual.evaluation_run(plan=report.task.plan, user=reviewer)
     return report
 
 

@@ -5,10 +5,10 @@ from io import BytesIO
 import pytest
 from openpyxl import load_workbook
 
+from bench.synthetic import Spec, synthetic_generate
 from initiatives.models import Plan
-from reports import workbook
-from reports.synthetic import Spec, synthetic_generate
-from reports.workbook import SHEET_TITLES, WorkbookFilter, evaluation_workbook
+from reports.spreadsheets import workbook
+from reports.spreadsheets.workbook import SHEET_TITLES, WorkbookFilter, evaluation_workbook
 
 
 def cells(content: bytes) -> dict[str, list[tuple]]:

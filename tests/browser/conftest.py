@@ -59,7 +59,7 @@ def live_plan(live_server):
     """The 2017 plan with its four quarters, Q1 open, committed for the live server's thread."""
     from initiatives.models import Plan
     from reports.models import ReportingPeriod
-    from reports.services import periods_ensure
+    from reports.progress.services import periods_ensure
 
     call_command("load_plan", verbosity=0, stdout=StringIO())
     plan = Plan.objects.get(year=2017)
@@ -76,7 +76,7 @@ def q1(live_plan):
 @pytest.fixture
 def officer15(live_plan):
     """An officer of 자치행정과, which owns task 15 (찾아가는 동주민센터)."""
-    from reports.permissions import OFFICER
+    from reports.progress.permissions import OFFICER
     from tests.conftest import make_user
 
     return make_user("officer15", OFFICER, ("자치행정과",))
@@ -84,7 +84,7 @@ def officer15(live_plan):
 
 @pytest.fixture
 def planner(live_plan):
-    from reports.permissions import REVIEWER
+    from reports.progress.permissions import REVIEWER
     from tests.conftest import make_user
 
     return make_user("planner", REVIEWER)

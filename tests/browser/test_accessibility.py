@@ -6,8 +6,9 @@ pages it does not reach, with enough data behind them that their tables and char
 
 import pytest
 
-from reports import evaluation, services
+from reports.evaluation import annual
 from reports.models import ProgressReport
+from reports.progress import services
 from tests.browser.helpers import axe_violations, describe, login, wait_for_charts
 from tests.conftest import complete_data
 
@@ -48,7 +49,7 @@ def reviewed_reports(live_plan, q1, officer15, planner) -> dict[str, int]:
     services.report_approve(report=approved, user=planner, version=approved.version)
     waiting = services.report_start(task=task6, period=q1, user=officer15)
     services.report_submit(report=waiting, user=officer15, version=waiting.version, data=complete_data(waiting))
-    scores = evaluation.evaluation_run(plan=live_plan, user=planner).scores
+    scores = annual.evaluation_run(plan=live_plan, user=planner).scores
     return {
         "score": scores.get(task=task15).pk,
         "task15": task15.pk,

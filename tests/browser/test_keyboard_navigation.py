@@ -2,7 +2,7 @@
 
 import pytest
 
-from reports import services
+from reports.progress import services
 from tests.browser.helpers import expect, login
 
 MAX_TABS = 300

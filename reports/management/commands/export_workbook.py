@@ -3,7 +3,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from initiatives.models import Department, Plan, StrategicArea
-from reports.workbook import WorkbookFilter, evaluation_workbook
+from reports.spreadsheets.workbook import WorkbookFilter, evaluation_workbook
 
 
 class Command(BaseCommand):

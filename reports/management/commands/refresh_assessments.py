@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from initiatives.models import Plan
-from reports.assessments import assessments_ensure, assessments_refresh
+from reports.evaluation.assessments import assessments_ensure, assessments_refresh
 
 
 class Command(BaseCommand):

@@ -10,9 +10,9 @@ from django.core.management.base import BaseCommand
 
 from initiatives.models import Department
 from initiatives.selectors import plan_latest
-from reports import permissions, services
 from reports.models import ReportingPeriod
-from reports.sample import sample_progress_load
+from reports.progress import permissions, services
+from reports.progress.sample import sample_progress_load
 
 DEMO_LOGINS = Path(settings.BASE_DIR) / ".demo-logins"
 

@@ -1,0 +1,8 @@
+"""The portal's settings with the measuring tools installed, so that their commands run.
+
+The product never names ``bench``: ``manage.py benchmark --settings=bench.settings`` (and the test
+suite, which tests these commands too) opts in."""
+
+from gov30.settings import *  # noqa: F403
+
+INSTALLED_APPS = [*INSTALLED_APPS, "bench"]  # noqa: F405

@@ -1,0 +1,237 @@
+"""Input validation of the report forms. Values that cannot be stored are refused here; what
+is merely incomplete (allowed in a draft) is checked by ``services.submit_problems`` on submit."""
+
+from django import forms
+from django.forms import modelformset_factory
+
+from reports.models import BudgetExecution, IndicatorResult, MilestoneProgress, ProgressReport, ReportingPeriod
+from reports.progress import rules
+
+NUMBER_ERRORS = {
+    "invalid": "숫자만 입력하세요 (예: 1,234 또는 12.5).",
+    "min_value": "0 이상의 값을 입력하세요. 음수는 입력할 수 없습니다.",
+    "max_value": "값이 너무 큽니다. 단위(백만원·건 등)를 확인하세요.",
+    "max_digits": "값이 너무 큽니다. 단위를 확인하세요.",
+    "max_decimal_places": "소수점 아래는 둘째 자리까지 입력하세요.",
+    "max_whole_digits": "값이 너무 큽니다. 단위를 확인하세요.",
+}
+DATE_ERRORS = {"invalid": "날짜를 YYYY-MM-DD 형식으로 입력하세요 (예: 2017-03-31)."}
+TEXT_LIMIT = 5000
+
+
+def _text(label: str, rows: int = 4) -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        required=False,
+        max_length=TEXT_LIMIT,
+        widget=forms.Textarea(attrs={"rows": rows}),
+        error_messages={"max_length": f"{TEXT_LIMIT:,}자 이내로 적어 주세요."},
+    )
+
+
+class ReportForm(forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    achievements = _text("주요 추진실적", 5)
+    problems = _text("문제점 및 대책")
+    next_steps = _text("향후 계획")
+
+    class Meta:
+        model = ProgressReport
+        fields = ["achievements", "problems", "next_steps", "self_assessment"]
+        widgets = {"self_assessment": forms.RadioSelect}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["self_assessment"].required = False
+        self.fields["self_assessment"].choices = [("", "선택 안 함")] + list(ProgressReport.SelfAssessment.choices)
+        if not self.is_bound:
+            self.initial["version"] = self.instance.version
+
+
+class IndicatorResultForm(forms.ModelForm):
+    actual = forms.DecimalField(
+        label="실적",
+        required=False,
+        localize=True,
+        min_value=0,
+        max_value=rules.MAX_INDICATOR_VALUE,
+        max_digits=14,
+        decimal_places=2,
+        error_messages=NUMBER_ERRORS,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
+    )
+    comment = _text("설명·미달성 사유", 2)
+
+    class Meta:
+        model = IndicatorResult
+        fields = ["actual", "comment"]
+
+
+class MilestoneProgressForm(forms.ModelForm):
+    actual_start = forms.DateField(
+        label="실제 시작일",
+        required=False,
+        error_messages=DATE_ERRORS,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    actual_end = forms.DateField(
+        label="실제 완료일",
+        required=False,
+        error_messages=DATE_ERRORS,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    delay_reason = _text("지연 사유", 2)
+
+    class Meta:
+        model = MilestoneProgress
+        fields = ["status", "actual_start", "actual_end", "delay_reason"]
+
+    def __init__(self, *args, year: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.year = year
+
+    def clean(self):
+        cleaned = super().clean()
+        for name in ("actual_start", "actual_end"):
+            value = cleaned.get(name)
+            if value and value.year != self.year:
+                self.add_error(name, f"{self.year}년 안의 날짜를 입력하세요 (계획 연도 밖의 날짜입니다).")
+        start, end = cleaned.get("actual_start"), cleaned.get("actual_end")
+        if start and end and end < start:
+            self.add_error("actual_end", "실제 완료일이 실제 시작일보다 앞설 수 없습니다.")
+        return cleaned
+
+
+class BudgetExecutionForm(forms.ModelForm):
+    spent_to_date = forms.IntegerField(
+        label="지출액 누계(백만원)",
+        required=False,
+        localize=True,
+        min_value=0,
+        max_value=rules.MAX_SPENT_MILLION_WON,
+        error_messages={**NUMBER_ERRORS, "invalid": "정수(백만원)만 입력하세요 (예: 1,234)."},
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    explanation = _text("초과·부진 사유", 2)
+
+    class Meta:
+        model = BudgetExecution
+        fields = ["spent_to_date", "explanation"]
+
+
+def _formset(model, form):
+    return modelformset_factory(model, form=form, extra=0, can_delete=False, edit_only=True)
+
+
+IndicatorResultFormSet = _formset(IndicatorResult, IndicatorResultForm)
+MilestoneProgressFormSet = _formset(MilestoneProgress, MilestoneProgressForm)
+BudgetExecutionFormSet = _formset(BudgetExecution, BudgetExecutionForm)
+
+
+class ReportFormBundle:
+    """The report form and its three row formsets, validated and read as one."""
+
+    GROUPS = ("indicator_results", "milestone_progress", "budget_executions")
+
+    def __init__(self, report: ProgressReport, data=None):
+        self.report = report
+        year = report.period.plan.year
+        self.form = ReportForm(data, instance=report, prefix="report")
+        self.formsets = {
+            "indicator_results": IndicatorResultFormSet(
+                data, queryset=report.indicator_results.select_related("indicator"), prefix="indicator_results"
+            ),
+            "milestone_progress": MilestoneProgressFormSet(
+                data,
+                queryset=report.milestone_progress.select_related("milestone"),
+                prefix="milestone_progress",
+                form_kwargs={"year": year},
+            ),
+            "budget_executions": BudgetExecutionFormSet(
+                data,
+                queryset=report.budget_executions.select_related("budget_line").prefetch_related(
+                    "budget_line__amounts__column"
+                ),
+                prefix="budget_executions",
+            ),
+        }
+
+    def is_valid(self) -> bool:
+        valid = self.form.is_valid()
+        valid = all([fs.is_valid() for fs in self.formsets.values()]) and valid
+        for form in self._row_forms():
+            # A posted id that is not a row of this report (tampering, or rows changed meanwhile).
+            if form.instance.pk is None:
+                form.add_error(None, "이 보고에 속하지 않는 행입니다. 화면을 새로 고친 뒤 다시 입력하세요.")
+                valid = False
+        return valid
+
+    def _row_forms(self) -> list:
+        return [form for formset in self.formsets.values() for form in formset.forms]
+
+    @property
+    def version(self) -> int:
+        return self.form.cleaned_data["version"]
+
+    def data(self) -> dict:
+        """Plain values for ``services.report_save``: report fields plus {group: {row pk: values}}."""
+        data = {name: self.form.cleaned_data[name] for name in ("achievements", "problems", "next_steps")}
+        data["self_assessment"] = self.form.cleaned_data.get("self_assessment") or ""
+        for group, formset in self.formsets.items():
+            data[group] = {
+                form.instance.pk: {k: v for k, v in form.cleaned_data.items() if k != "id"} for form in formset.forms
+            }
+        return data
+
+    def add_problems(self, problems: dict[str, str]) -> None:
+        """Show submit problems next to their fields (keys as made by ``services.submit_problems``)."""
+        rows = {f"{g}-{form.instance.pk}": form for g, fs in self.formsets.items() for form in fs.forms}
+        for key, message in problems.items():
+            if key in self.form.fields:
+                self.form.add_error(key, message)
+                continue
+            row_key, _, field = key.rpartition("-")
+            form = rows.get(row_key)
+            if form is not None:
+                form.add_error(field, message)
+
+    def error_count(self) -> int:
+        return sum(len(f.errors) for f in [self.form, *self._row_forms()])
+
+
+class ReviewForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    comment = forms.CharField(
+        label="의견·사유", required=False, max_length=TEXT_LIMIT, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        label="사유",
+        max_length=TEXT_LIMIT,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "사유를 적어 주세요."},
+    )
+
+
+class TargetChangeForm(ReasonForm):
+    new_target = forms.DecimalField(
+        label="새 목표",
+        localize=True,
+        min_value=0,
+        max_value=rules.MAX_INDICATOR_VALUE,
+        max_digits=14,
+        decimal_places=2,
+        error_messages={**NUMBER_ERRORS, "required": "새 목표를 입력하세요."},
+        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
+    )
+
+
+class PeriodStateForm(forms.Form):
+    state = forms.ChoiceField(label="상태", choices=ReportingPeriod.State.choices)
+
+
+class EvidenceForm(forms.Form):
+    kind = forms.CharField(label="증빙 종류", max_length=50, required=False, initial="증빙")
+    file = forms.FileField(label="파일", error_messages={"required": "첨부할 파일을 선택하세요."})

@@ -1,0 +1,633 @@
+"""Every write of quarterly reporting, and the rules that decide whether it may happen.
+
+Each service claims the report's ``version`` with a conditional UPDATE first, so a stale form,
+a second click or a concurrent reviewer action is refused instead of silently overwriting.
+Every write leaves a ``ReportEvent`` with who, when, and each old and new value.
+"""
+
+import datetime
+from contextlib import contextmanager
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any, Iterable
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import F, QuerySet
+from django.utils import timezone
+
+from budgets.models import BudgetAmount, BudgetLine
+from initiatives.models import Indicator, IndicatorTargetChange, Plan, Task
+from reports.models import (
+    BudgetExecution,
+    Evidence,
+    IndicatorResult,
+    LateChangeException,
+    MilestoneProgress,
+    ProgressReport,
+    ReportEvent,
+    ReportingPeriod,
+)
+from reports.progress import permissions, rules
+
+Status = ProgressReport.Status
+State = ReportingPeriod.State
+Action = ReportEvent.Action
+
+
+class ReportActionRefused(Exception):
+    """The action is not possible now; the message says why, in Korean."""
+
+
+class StaleReportError(ReportActionRefused):
+    def __init__(self) -> None:
+        super().__init__(
+            "다른 사용자가(또는 다른 창에서) 이 보고를 먼저 변경했습니다. 입력하신 내용은 그대로 두었으니, "
+            "최신 내용을 확인한 뒤 다시 저장하세요."
+        )
+
+
+class SubmissionInvalid(ReportActionRefused):
+    def __init__(self, problems: dict[str, str]) -> None:
+        super().__init__("제출할 수 없습니다. 표시된 항목을 채우거나 고쳐 주세요.")
+        self.problems = problems
+
+
+# ---------------------------------------------------------------- periods
+
+
+PERIOD_TRANSITIONS = {
+    State.SCHEDULED: {State.OPEN},
+    State.OPEN: {State.CLOSED},
+    State.CLOSED: {State.OPEN, State.LOCKED},
+    State.LOCKED: set(),
+}
+
+
+def periods_ensure(*, plan: Plan) -> list[ReportingPeriod]:
+    """The four quarters of the plan year, created with default dates where missing (one query when present)."""
+    periods = {p.quarter: p for p in ReportingPeriod.objects.filter(plan=plan).select_related("plan")}
+    for quarter in set(range(1, 5)) - set(periods):
+        opens_on, due_on = rules.quarter_dates(year=plan.year, quarter=quarter)
+        periods[quarter], _ = ReportingPeriod.objects.get_or_create(
+            plan=plan, quarter=quarter, defaults={"opens_on": opens_on, "due_on": due_on}
+        )
+    return [periods[q] for q in range(1, 5)]
+
+
+def period_set_state(*, period: ReportingPeriod, user, state: str) -> ReportingPeriod:
+    permissions.ensure_reviewer(user)
+    current = State(period.state)
+    if State(state) not in PERIOD_TRANSITIONS[current]:
+        raise ReportActionRefused(
+            f"{period}: '{current.label}' 상태에서 '{State(state).label}'(으)로 바꿀 수 없습니다."
+        )
+    updated = ReportingPeriod.objects.filter(pk=period.pk, state=current).update(state=state)
+    if not updated:
+        raise ReportActionRefused("분기 상태가 그 사이 바뀌었습니다. 새로 고친 뒤 다시 시도하세요.")
+    period.state = state
+    return period
+
+
+def tasks_changed(task_ids: Iterable[int] | QuerySet) -> None:
+    """Mark the tasks' stored assessments out of date (``reports.evaluation.assessments`` judges them again when read)."""
+    Task.objects.filter(pk__in=task_ids).update(revision=F("revision") + 1)
+
+
+# ---------------------------------------------------------------- why a report cannot be edited
+
+
+def active_exception(report: ProgressReport) -> LateChangeException | None:
+    return report.exceptions.filter(revoked_at__isnull=True).order_by("-granted_at").first()
+
+
+def period_block_reason(period: ReportingPeriod, *, has_exception: bool) -> str | None:
+    if period.state == State.LOCKED:
+        return f"{period}는 확정되었습니다. 확정된 분기의 보고는 누구도 수정할 수 없습니다."
+    if period.state == State.CLOSED and not has_exception:
+        return f"{period}는 마감되었습니다. 수정하려면 정보기획담당관에 사유를 적어 마감 후 수정 예외를 요청하세요."
+    if period.state == State.SCHEDULED:
+        return f"{period}는 아직 시작되지 않았습니다 (시작일 {period.opens_on:%Y. %m. %d.})."
+    return None
+
+
+def status_block_reason(report: ProgressReport) -> str | None:
+    if report.status == Status.SUBMITTED:
+        return "제출되어 검토를 기다리는 보고입니다. 검토가 끝날 때까지(승인 또는 반려) 수정할 수 없습니다."
+    if report.status == Status.APPROVED:
+        return "승인된 보고입니다. 고칠 내용이 있으면 정보기획담당관이 사유를 적어 보고를 재개해야 합니다."
+    return None
+
+
+def edit_block_reason(*, user, report: ProgressReport) -> str | None:
+    """Why this user cannot change this report's content now, or None when they can."""
+    if not permissions.can_write_report_content(user, report.task):
+        return "검토자는 보고 내용을 수정할 수 없습니다. 승인 또는 반려만 할 수 있습니다."
+    reason = status_block_reason(report)
+    if reason:
+        return reason
+    has_exception = report.period.state == State.CLOSED and active_exception(report) is not None
+    return period_block_reason(report.period, has_exception=has_exception)
+
+
+def _ensure_editable(user, report: ProgressReport) -> LateChangeException | None:
+    reason = edit_block_reason(user=user, report=report)
+    if reason:
+        raise ReportActionRefused(reason)
+    return active_exception(report) if report.period.state == State.CLOSED else None
+
+
+# ---------------------------------------------------------------- targets and budgets
+
+
+def target_in_force(*, indicator: Indicator, at: datetime.datetime) -> Decimal:
+    """The target as it stood at ``at``: the old value of the first change made after it, else the current one."""
+    later = [c for c in indicator.target_changes.all() if c.changed_at > at]
+    return later[0].old_target if later else indicator.target
+
+
+def period_start(period: ReportingPeriod) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(period.opens_on, datetime.time.min))
+
+
+def indicator_change_target(*, indicator: Indicator, new_target: Decimal, reason: str, user, now=None) -> Indicator:
+    if not permissions.can_change_targets(user):
+        raise PermissionDenied("목표는 정보기획담당관만 바꿀 수 있습니다.")
+    if not reason.strip():
+        raise ReportActionRefused("목표를 바꾸려면 변경 사유를 적어야 합니다.")
+    if new_target < 0:
+        raise ReportActionRefused("목표는 0 이상이어야 합니다.")
+    with transaction.atomic():
+        IndicatorTargetChange.objects.create(
+            indicator=indicator,
+            old_target=indicator.target,
+            new_target=new_target,
+            reason=reason.strip(),
+            changed_by=user,
+            changed_at=now or timezone.now(),
+        )
+        indicator.target = new_target
+        indicator.save(update_fields=["target"])
+    return indicator
+
+
+@dataclass(frozen=True)
+class AvailableBudget:
+    """예산현액 of a budget line for a year, read from the plan's table."""
+
+    amount: int | None
+    column_label: str = ""
+    merged: bool = False
+
+
+def available_budget(*, amounts: list[BudgetAmount], year: int) -> AvailableBudget:
+    """The plan's amount in the column covering ``year``; a merged column ('16년∼'17년) is flagged."""
+    for amount in amounts:
+        column = amount.column
+        if rules.column_covers_year(from_year=column.from_year, to_year=column.to_year, year=year):
+            merged = column.from_year != column.to_year
+            return AvailableBudget(amount=amount.amount, column_label=column.label, merged=merged)
+    return AvailableBudget(amount=None)
+
+
+# ---------------------------------------------------------------- reports
+
+
+def report_start(*, task: Task, period: ReportingPeriod, user, now=None) -> ProgressReport:
+    """Open (or return) the task's report for the period, with a row for each indicator, milestone and budget line."""
+    if not permissions.can_write_report_content(user, task):
+        raise PermissionDenied("이 과제의 보고를 작성할 권한이 없습니다.")
+    if period.plan_id != task.plan_id:
+        raise ReportActionRefused("과제와 보고 분기의 계획 연도가 다릅니다.")
+    existing = ProgressReport.objects.filter(task=task, period=period).first()
+    if existing:
+        return existing
+    reason = period_block_reason(period, has_exception=False)
+    if reason:
+        raise ReportActionRefused(reason)
+    year = period.plan.year
+    with transaction.atomic():
+        report, created = ProgressReport.objects.get_or_create(task=task, period=period)
+        if not created:
+            return report
+        IndicatorResult.objects.bulk_create(
+            IndicatorResult(report=report, indicator=i) for i in task.indicators.filter(year=year)
+        )
+        MilestoneProgress.objects.bulk_create(
+            MilestoneProgress(report=report, milestone=m)
+            for m in task.milestones.all()
+            if rules.covers_year(start=m.start, end=m.end, year=year)
+        )
+        lines = BudgetLine.objects.filter(table__task=task, table__non_budget=False)
+        BudgetExecution.objects.bulk_create(BudgetExecution(report=report, budget_line=line) for line in lines)
+        ReportEvent.objects.create(
+            report=report, action=Action.CREATE, actor=user, at=now or timezone.now(), to_status=Status.DRAFT
+        )
+    return report
+
+
+@contextmanager
+def _claimed(report: ProgressReport, version: int):
+    """One transaction holding the report's version; on any refusal the object is reloaded as stored."""
+    try:
+        with transaction.atomic():
+            _claim_version(report, version)
+            yield
+    except Exception:
+        report.refresh_from_db()
+        raise
+
+
+def _claim_version(report: ProgressReport, version: int) -> None:
+    """Conditional UPDATE: only the holder of the current version may write; everyone else is stale."""
+    claimed = ProgressReport.objects.filter(pk=report.pk, version=version).update(version=F("version") + 1)
+    if not claimed:
+        raise StaleReportError()
+    report.refresh_from_db()
+    report.period = ReportingPeriod.objects.select_related("plan").get(pk=report.period_id)
+
+
+def display_value(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return str(value)
+
+
+def _apply(instance, values: dict[str, Any], label_prefix: str, changes: list[dict]) -> bool:
+    changed = False
+    for name, new in values.items():
+        old = getattr(instance, name)
+        if display_value(old) == display_value(new):
+            continue
+        label = instance._meta.get_field(name).verbose_name
+        changes.append(
+            {"field": name, "label": f"{label_prefix}{label}", "old": display_value(old), "new": display_value(new)}
+        )
+        setattr(instance, name, new)
+        changed = True
+    return changed
+
+
+REPORT_FIELDS = ("achievements", "problems", "next_steps", "self_assessment")
+CHILD_FIELDS = {
+    "indicator_results": ("actual", "comment"),
+    "milestone_progress": ("status", "actual_start", "actual_end", "delay_reason"),
+    "budget_executions": ("spent_to_date", "explanation"),
+}
+
+
+def _child_label(child) -> str:
+    if isinstance(child, IndicatorResult):
+        return f"지표 '{child.indicator.name}' "
+    if isinstance(child, MilestoneProgress):
+        return f"일정 '{child.milestone.date_text} {child.milestone.title[:30]}' "
+    return f"예산 '{child.budget_line.name}' "
+
+
+def _children(report: ProgressReport, *, amounts: bool = True) -> dict[str, list]:
+    """The report's rows with what their labels need; ``amounts`` adds the plan amounts the submit checks read."""
+    executions = report.budget_executions.select_related("budget_line")
+    return {
+        "indicator_results": list(report.indicator_results.select_related("indicator")),
+        "milestone_progress": list(report.milestone_progress.select_related("milestone")),
+        "budget_executions": list(
+            executions.prefetch_related("budget_line__amounts__column") if amounts else executions
+        ),
+    }
+
+
+CHILD_QUERIES = {
+    "indicator_results": lambda: IndicatorResult.objects.select_related("indicator"),
+    "milestone_progress": lambda: MilestoneProgress.objects.select_related("milestone"),
+    "budget_executions": lambda: BudgetExecution.objects.select_related("budget_line"),
+}
+
+
+def _save_contents(reports: list[ProgressReport], data: dict[int, dict]) -> dict[int, list[dict]]:
+    """Apply each report's submitted values (``data``: report pk → values) to it and its own rows, reading and
+    writing the rows of all of them in a few statements; rows of other reports are never touched. The reports
+    themselves are changed in memory; the caller saves them. Returns report pk → its changes."""
+    changes: dict[int, list[dict]] = {r.pk: [] for r in reports}
+    for report in reports:
+        values = {name: data[report.pk][name] for name in REPORT_FIELDS if name in data[report.pk]}
+        _apply(report, values, "", changes[report.pk])
+    for group, query in CHILD_QUERIES.items():
+        changed = []
+        for child in query().filter(report__in=[r.pk for r in reports]):
+            submitted = data[child.report_id].get(group, {})
+            if child.pk not in submitted:
+                continue
+            child_values = {k: v for k, v in submitted[child.pk].items() if k in CHILD_FIELDS[group]}
+            if _apply(child, child_values, _child_label(child), changes[child.report_id]):
+                changed.append(child)
+        if changed:
+            type(changed[0]).objects.bulk_update(changed, CHILD_FIELDS[group], batch_size=500)
+    return changes
+
+
+def _save_content(report: ProgressReport, data: dict) -> list[dict]:
+    return _save_contents([report], {report.pk: data})[report.pk]
+
+
+def _record(report, *, user, action, at, from_status="", changes=None, comment="", exception=None) -> ReportEvent:
+    return ReportEvent.objects.create(
+        report=report,
+        action=action,
+        actor=user,
+        at=at,
+        from_status=from_status,
+        to_status=report.status,
+        changes=changes or [],
+        comment=comment,
+        exception=exception,
+    )
+
+
+def report_save(*, report: ProgressReport, user, version: int, data: dict, now=None) -> ProgressReport:
+    """Save a draft (or a returned report). Incomplete values are allowed here; submit checks them."""
+    now = now or timezone.now()
+    with _claimed(report, version):
+        exception = _ensure_editable(user, report)
+        changes = _save_content(report, data)
+        report.save()
+        if changes:
+            _record(
+                report,
+                user=user,
+                action=Action.SAVE,
+                at=now,
+                from_status=report.status,
+                changes=changes,
+                exception=exception,
+            )
+    return report
+
+
+def reports_save_many(*, items: list[tuple[ProgressReport, int, dict]], user, now=None) -> int:
+    """``report_save`` for many reports at once (an offline upload), all or nothing, in a few statements
+    whatever their number: the versions are claimed together, the rows read and written in bulk, and each
+    report that changed gets its history entry. ``items``: (report, version the data was read at, data)."""
+    now = now or timezone.now()
+    versions = {report.pk: version for report, version, _ in items}
+    data = {report.pk: values for report, _, values in items}
+    with transaction.atomic():
+        locked = ProgressReport.objects.select_for_update().select_related("period__plan", "task").order_by("pk")
+        reports = list(locked.filter(pk__in=versions))
+        if len(reports) != len(versions) or any(r.version != versions[r.pk] for r in reports):
+            raise StaleReportError()
+        ProgressReport.objects.filter(pk__in=versions).update(version=F("version") + 1)
+        exceptions = {r.pk: _ensure_editable(user, r) for r in reports}
+        changes = _save_contents(reports, data)
+        for report in reports:
+            report.version += 1
+            report.updated_at = now
+        ProgressReport.objects.bulk_update(reports, [*REPORT_FIELDS, "updated_at"], batch_size=500)
+        ReportEvent.objects.bulk_create(
+            ReportEvent(
+                report=r,
+                action=Action.SAVE,
+                actor=user,
+                at=now,
+                from_status=r.status,
+                to_status=r.status,
+                changes=changes[r.pk],
+                exception=exceptions[r.pk],
+            )
+            for r in reports
+            if changes[r.pk]
+        )
+        tasks_changed([r.task_id for r in reports])  # bulk_update sends no signals
+    return sum(1 for r in reports if changes[r.pk])
+
+
+def submit_problems(report: ProgressReport) -> dict[str, str]:
+    """What must be filled or explained before the report can be submitted, keyed by field."""
+    children = _children(report)
+    return {
+        **_narrative_problems(report),
+        **_indicator_problems(report, children["indicator_results"]),
+        **_milestone_problems(children["milestone_progress"]),
+        **_budget_problems(report.period.plan.year, children["budget_executions"]),
+    }
+
+
+def _narrative_problems(report: ProgressReport) -> dict[str, str]:
+    return {
+        name: f"제출하려면 '{report._meta.get_field(name).verbose_name}'을(를) 입력해야 합니다."
+        for name in REPORT_FIELDS
+        if not str(getattr(report, name)).strip()
+    }
+
+
+def _indicator_problems(report: ProgressReport, results: list[IndicatorResult]) -> dict[str, str]:
+    problems = {}
+    at = period_start(report.period)
+    for result in results:
+        key = f"indicator_results-{result.pk}"
+        if result.actual is None:
+            problems[f"{key}-actual"] = "실적 값을 입력하세요."
+            continue
+        target = target_in_force(indicator=result.indicator, at=at)
+        rate = rules.achievement_rate(
+            actual=result.actual, target=target, higher_is_better=result.indicator.higher_is_better
+        )
+        if rules.is_off_target(rate) and not result.comment.strip():
+            problems[f"{key}-comment"] = f"목표({target:,g}) 미달성입니다. 사유를 적어야 제출할 수 있습니다."
+    return problems
+
+
+def _milestone_problems(rows: list[MilestoneProgress]) -> dict[str, str]:
+    problems = {}
+    for progress in rows:
+        key = f"milestone_progress-{progress.pk}"
+        late = rules.milestone_is_late(
+            planned_end=progress.milestone.end, actual_end=progress.actual_end, status=progress.status
+        )
+        if late and not progress.delay_reason.strip():
+            problems[f"{key}-delay_reason"] = "지연된 일정은 지연 사유를 적어야 합니다."
+        if progress.status == MilestoneProgress.Status.DONE and progress.actual_end is None:
+            problems[f"{key}-actual_end"] = "완료된 일정은 실제 완료일을 적어야 합니다."
+    return problems
+
+
+def _budget_problems(year: int, rows: list[BudgetExecution]) -> dict[str, str]:
+    problems = {}
+    for execution in rows:
+        key = f"budget_executions-{execution.pk}"
+        if execution.spent_to_date is None:
+            problems[f"{key}-spent_to_date"] = "지출액 누계를 입력하세요 (없으면 0)."
+            continue
+        available = available_budget(amounts=list(execution.budget_line.amounts.all()), year=year)
+        overspent = rules.is_overspent(available=available.amount, spent=execution.spent_to_date)
+        if overspent and not execution.explanation.strip():
+            problems[f"{key}-explanation"] = (
+                f"지출액 누계가 예산현액({available.amount:,}백만원)을 넘습니다. 사유를 적어야 제출할 수 있습니다."
+            )
+    return problems
+
+
+def report_submit(*, report: ProgressReport, user, version: int, data: dict | None = None, now=None) -> ProgressReport:
+    """Save the given values and submit, all or nothing: an invalid report stays exactly as it was."""
+    now = now or timezone.now()
+    with _claimed(report, version):
+        exception = _ensure_editable(user, report)
+        changes = _save_content(report, data or {})
+        problems = submit_problems(report)
+        if problems:
+            raise SubmissionInvalid(problems)
+        from_status = report.status
+        report.status = Status.SUBMITTED
+        report.submitted_by = user
+        report.submitted_at = now
+        report.first_submitted_at = report.first_submitted_at or now
+        report.save()
+        _record(
+            report,
+            user=user,
+            action=Action.SUBMIT,
+            at=now,
+            from_status=from_status,
+            changes=changes,
+            exception=exception,
+        )
+    return report
+
+
+def _review(report: ProgressReport, user, expected: str, what: str) -> str:
+    """Checks made inside ``_claimed``, on the report as stored."""
+    permissions.ensure_reviewer(user)
+    if report.status != expected:
+        raise ReportActionRefused(f"'{report.get_status_display()}' 상태의 보고는 {what}할 수 없습니다.")
+    if report.period.state == State.LOCKED:
+        raise ReportActionRefused(f"{report.period}는 확정되었습니다. 확정된 분기의 보고는 바꿀 수 없습니다.")
+    return report.status
+
+
+def report_return(*, report: ProgressReport, user, version: int, comment: str, now=None) -> ProgressReport:
+    if not comment.strip():
+        raise ReportActionRefused("반려하려면 담당자가 고칠 내용을 의견으로 적어야 합니다.")
+    now = now or timezone.now()
+    with _claimed(report, version):
+        from_status = _review(report, user, Status.SUBMITTED, "반려")
+        report.status = Status.RETURNED
+        report.returned_by, report.returned_at, report.return_comment = user, now, comment.strip()
+        report.save()
+        _record(report, user=user, action=Action.RETURN, at=now, from_status=from_status, comment=comment.strip())
+    return report
+
+
+def report_approve(*, report: ProgressReport, user, version: int, now=None) -> ProgressReport:
+    now = now or timezone.now()
+    with _claimed(report, version):
+        from_status = _review(report, user, Status.SUBMITTED, "승인")
+        report.status = Status.APPROVED
+        report.approved_by, report.approved_at = user, now
+        report.save()
+        _record(report, user=user, action=Action.APPROVE, at=now, from_status=from_status)
+    return report
+
+
+def report_reopen(*, report: ProgressReport, user, version: int, reason: str, now=None) -> ProgressReport:
+    """An approved report goes back to the officer as returned, with the reason as the comment."""
+    if not reason.strip():
+        raise ReportActionRefused("승인된 보고를 재개하려면 사유를 적어야 합니다.")
+    if report.period.state == State.LOCKED:
+        raise ReportActionRefused(f"{report.period}는 확정되어 보고를 재개할 수 없습니다.")
+    now = now or timezone.now()
+    with _claimed(report, version):
+        from_status = _review(report, user, Status.APPROVED, "재개")
+        report.status = Status.RETURNED
+        report.returned_by, report.returned_at, report.return_comment = user, now, reason.strip()
+        report.save()
+        _record(report, user=user, action=Action.REOPEN, at=now, from_status=from_status, comment=reason.strip())
+    return report
+
+
+def exception_grant(*, report: ProgressReport, user, reason: str, now=None) -> LateChangeException:
+    permissions.ensure_reviewer(user)
+    if not reason.strip():
+        raise ReportActionRefused("마감 후 수정을 허용하려면 사유를 적어야 합니다.")
+    if report.period.state != State.CLOSED:
+        raise ReportActionRefused("마감된 분기의 보고에만 마감 후 수정 예외를 줄 수 있습니다.")
+    now = now or timezone.now()
+    with transaction.atomic():
+        exception = LateChangeException.objects.create(
+            report=report, reason=reason.strip(), granted_by=user, granted_at=now
+        )
+        _record(
+            report,
+            user=user,
+            action=Action.EXCEPTION,
+            at=now,
+            from_status=report.status,
+            comment=reason.strip(),
+            exception=exception,
+        )
+    return exception
+
+
+# ---------------------------------------------------------------- evidence
+
+
+EVIDENCE_SIGNATURES = {
+    "pdf": [b"%PDF"],
+    "png": [b"\x89PNG"],
+    "jpg": [b"\xff\xd8\xff"],
+    "jpeg": [b"\xff\xd8\xff"],
+    "hwp": [b"\xd0\xcf\x11\xe0"],
+    "doc": [b"\xd0\xcf\x11\xe0"],
+    "xls": [b"\xd0\xcf\x11\xe0"],
+    "ppt": [b"\xd0\xcf\x11\xe0"],
+    "hwpx": [b"PK\x03\x04"],
+    "docx": [b"PK\x03\x04"],
+    "xlsx": [b"PK\x03\x04"],
+    "pptx": [b"PK\x03\x04"],
+}
+
+
+def evidence_problem(*, name: str, size: int, head: bytes) -> str | None:
+    """Why an upload is refused (type, size, content not matching its type), or None."""
+    extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    if extension not in settings.EVIDENCE_EXTENSIONS:
+        allowed = ", ".join(sorted(settings.EVIDENCE_EXTENSIONS))
+        return f"허용되지 않는 파일 형식입니다. 허용 형식: {allowed}"
+    if size > settings.EVIDENCE_MAX_BYTES:
+        return f"파일이 너무 큽니다 ({size / 1024 / 1024:.1f}MB). 최대 {settings.EVIDENCE_MAX_BYTES // 1024 // 1024}MB까지 첨부할 수 있습니다."
+    if size == 0:
+        return "빈 파일은 첨부할 수 없습니다."
+    if not any(head.startswith(sig) for sig in EVIDENCE_SIGNATURES.get(extension, [b""])):
+        return f"파일 내용이 확장자(.{extension})와 맞지 않습니다."
+    return None
+
+
+def evidence_add(*, report: ProgressReport, user, upload, kind: str, now=None) -> Evidence:
+    _ensure_editable(user, report)
+    head = upload.read(8)
+    upload.seek(0)
+    problem = evidence_problem(name=upload.name, size=upload.size, head=head)
+    if problem:
+        raise ReportActionRefused(problem)
+    now = now or timezone.now()
+    with transaction.atomic():
+        evidence = Evidence(
+            report=report,
+            kind=kind or "증빙",
+            original_name=upload.name[:255],
+            size=upload.size,
+            uploaded_by=user,
+            uploaded_at=now,
+        )
+        evidence.file.save("evidence", upload, save=False)
+        evidence.save()
+        _record(
+            report,
+            user=user,
+            action=Action.EVIDENCE,
+            at=now,
+            from_status=report.status,
+            changes=[{"field": "evidence", "label": "증빙 파일", "old": "", "new": evidence.original_name}],
+        )
+    return evidence

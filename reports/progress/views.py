@@ -1,0 +1,313 @@
+"""Quarterly progress pages: 내 과제, report form, report page, reviewer inbox, periods, register."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from initiatives.models import Indicator
+from initiatives.selectors import plan_latest
+from reports.models import ReportingPeriod
+from reports.progress import permissions, rules, selectors, services
+from reports.progress.forms import (
+    EvidenceForm,
+    PeriodStateForm,
+    ReasonForm,
+    ReportFormBundle,
+    ReviewForm,
+    TargetChangeForm,
+)
+from reports.progress.paging import Pager, paginate
+
+
+def _plan_or_404():
+    plan = plan_latest()
+    if plan is None:
+        raise Http404("적재된 실행계획이 없습니다.")
+    return plan
+
+
+@login_required
+@require_GET
+def home(request):
+    if permissions.is_reviewer(request.user):
+        return redirect("reports:inbox")
+    if permissions.is_officer(request.user):
+        return redirect("reports:my-tasks")
+    return redirect("initiatives:plan-overview")
+
+
+@login_required
+@require_GET
+def my_tasks(request):
+    if not permissions.is_officer(request.user):
+        raise PermissionDenied("부서 담당자만 볼 수 있는 화면입니다.")
+    plan = _plan_or_404()
+    periods = services.periods_ensure(plan=plan)
+    tasks = permissions.tasks_for_officer(request.user, plan.tasks.all())
+    pager = paginate(request, selectors.task_matrix_tasks(tasks=tasks, periods=periods))
+    rows = selectors.task_report_rows(tasks=pager.page, periods=periods, today=timezone.localdate())
+    return render(request, "reports/my_tasks.html", {"plan": plan, "periods": periods, "rows": rows, "pager": pager})
+
+
+@login_required
+@require_POST
+def report_start(request, task_pk: int, period_pk: int):
+    if not permissions.is_officer(request.user):
+        raise PermissionDenied("보고는 주관부서 담당자만 작성할 수 있습니다.")
+    task = permissions.get_task_for_officer(request.user, task_pk)
+    period = get_object_or_404(ReportingPeriod, pk=period_pk, plan=task.plan)
+    try:
+        report = services.report_start(task=task, period=period, user=request.user)
+    except services.ReportActionRefused as refusal:
+        messages.error(request, str(refusal))
+        return redirect("reports:my-tasks")
+    return redirect("reports:report-edit", pk=report.pk)
+
+
+def _annotate_rows(bundle: ReportFormBundle) -> None:
+    """Give each row the plan figures it is judged against (target in force, 예산현액)."""
+    report = bundle.report
+    at = services.period_start(report.period)
+    for form in bundle.formsets["indicator_results"].forms:
+        if form.instance.pk is None:
+            continue
+        indicator = form.instance.indicator
+        form.target = services.target_in_force(indicator=indicator, at=at)
+        form.rate = rules.achievement_rate(
+            actual=form.instance.actual, target=form.target, higher_is_better=indicator.higher_is_better
+        )
+    year = report.period.plan.year
+    for form in bundle.formsets["budget_executions"].forms:
+        if form.instance.pk is None:
+            continue
+        amounts = list(form.instance.budget_line.amounts.all())
+        form.available = services.available_budget(amounts=amounts, year=year)
+        form.balance, form.rate = rules.execution_figures(
+            available=form.available.amount, spent=form.instance.spent_to_date
+        )
+
+
+def _render_form(request, bundle: ReportFormBundle, status: int = 200):
+    _annotate_rows(bundle)
+    report = bundle.report
+    context = {
+        "report": report,
+        "bundle": bundle,
+        "form": bundle.form,
+        "block_reason": services.edit_block_reason(user=request.user, report=report),
+        "exception": services.active_exception(report),
+    }
+    return render(request, "reports/report_form.html", context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def report_edit(request, pk: int):
+    report = permissions.get_report_for_user(request.user, pk, write=True)
+    bundle = ReportFormBundle(report, request.POST or None)
+    if request.method != "POST":
+        return _render_form(request, bundle)
+    if not bundle.is_valid():
+        messages.error(request, f"입력값 {bundle.error_count()}곳을 확인하세요. 입력하신 내용은 그대로 두었습니다.")
+        return _render_form(request, bundle, status=400)
+    submit = "submit" in request.POST
+    service = services.report_submit if submit else services.report_save
+    try:
+        service(report=report, user=request.user, version=bundle.version, data=bundle.data())
+    except services.SubmissionInvalid as invalid:
+        bundle.add_problems(invalid.problems)
+        messages.error(request, f"{invalid} (아무것도 저장되지 않았습니다. 임시 저장은 할 수 있습니다.)")
+        return _render_form(request, bundle, status=400)
+    except services.ReportActionRefused as refusal:
+        messages.error(request, str(refusal))
+        return _render_form(request, bundle, status=409)
+    messages.success(request, "제출했습니다. 검토 결과를 기다려 주세요." if submit else "임시 저장했습니다.")
+    return redirect("reports:report-detail", pk=report.pk)
+
+
+@login_required
+@require_GET
+def report_detail(request, pk: int):
+    report = permissions.get_report_for_user(request.user, pk)
+    reviewer = permissions.can_review(request.user)
+    context = {
+        "report": report,
+        "history": selectors.report_history(report=report),
+        "evidence": report.evidence.select_related("uploaded_by"),
+        "block_reason": services.edit_block_reason(user=request.user, report=report),
+        "can_write": permissions.can_write_report_content(request.user, report.task),
+        "can_review": reviewer,
+        "review_form": ReviewForm(initial={"version": report.version}) if reviewer else None,
+        "evidence_form": EvidenceForm(),
+        "bundle": _read_only_bundle(report),
+    }
+    return render(request, "reports/report_detail.html", context)
+
+
+def _read_only_bundle(report):
+    bundle = ReportFormBundle(report)
+    _annotate_rows(bundle)
+    return bundle
+
+
+def _run_review(action: str, report, user, version: int, comment: str):
+    if action == "approve":
+        return services.report_approve(report=report, user=user, version=version)
+    if action == "return":
+        return services.report_return(report=report, user=user, version=version, comment=comment)
+    return services.report_reopen(report=report, user=user, version=version, reason=comment)
+
+
+REVIEW_DONE = {
+    "approve": "승인했습니다.",
+    "return": "반려했습니다. 담당자에게 의견이 표시됩니다.",
+    "reopen": "보고를 재개했습니다.",
+}
+
+
+@login_required
+@require_POST
+def report_review(request, pk: int, action: str):
+    report = permissions.get_report_for_user(request.user, pk)
+    permissions.ensure_reviewer(request.user)
+    form = ReviewForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise services.ReportActionRefused("요청이 올바르지 않습니다. 화면을 새로 고친 뒤 다시 시도하세요.")
+        _run_review(action, report, request.user, form.cleaned_data["version"], form.cleaned_data["comment"])
+    except services.ReportActionRefused as refusal:
+        messages.error(request, str(refusal))
+    else:
+        messages.success(request, REVIEW_DONE[action])
+    return redirect("reports:report-detail", pk=pk)
+
+
+@login_required
+@require_POST
+def exception_grant(request, pk: int):
+    report = permissions.get_report_for_user(request.user, pk)
+    permissions.ensure_reviewer(request.user)
+    form = ReasonForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise services.ReportActionRefused("마감 후 수정을 허용하려면 사유를 적어야 합니다.")
+        services.exception_grant(report=report, user=request.user, reason=form.cleaned_data["reason"])
+    except services.ReportActionRefused as refusal:
+        messages.error(request, str(refusal))
+    else:
+        messages.success(request, "마감 후 수정을 허용했습니다. 이후 변경은 마감 후 변경 대장에 기록됩니다.")
+    return redirect("reports:report-detail", pk=pk)
+
+
+@login_required
+@require_POST
+def evidence_upload(request, pk: int):
+    report = permissions.get_report_for_user(request.user, pk, write=True)
+    form = EvidenceForm(request.POST, request.FILES)
+    try:
+        if not form.is_valid():
+            raise services.ReportActionRefused(" ".join(e for errors in form.errors.values() for e in errors))
+        services.evidence_add(
+            report=report, user=request.user, upload=form.cleaned_data["file"], kind=form.cleaned_data["kind"]
+        )
+    except services.ReportActionRefused as refusal:
+        messages.error(request, f"파일을 첨부하지 못했습니다: {refusal}")
+    else:
+        messages.success(request, "증빙 파일을 첨부했습니다.")
+    return redirect("reports:report-detail", pk=pk)
+
+
+@login_required
+@require_GET
+def evidence_download(request, pk: int):
+    evidence = permissions.get_evidence_for_user(request.user, pk)
+    return FileResponse(evidence.file.open("rb"), as_attachment=True, filename=evidence.original_name)
+
+
+INBOX_SECTIONS = {"waiting": "검토 대기", "overdue": "기한 경과 미제출", "returned": "반려되어 보완 중"}
+
+
+def _inbox_pager(request, section: str, object_list) -> Pager:
+    """The inbox pages its three lists apart (?waiting_page=, ?overdue_page=, ?returned_page=)."""
+    label = f"{INBOX_SECTIONS[section]} 쪽 이동"
+    return paginate(request, object_list, param=f"{section}_page", anchor=f"#h-{section}", label=label)
+
+
+@login_required
+@require_GET
+def inbox(request):
+    permissions.ensure_reviewer(request.user)
+    plan = _plan_or_404()
+    periods = services.periods_ensure(plan=plan)
+    today = timezone.localdate()
+    waiting = _inbox_pager(request, "waiting", selectors.reports_with_status(user=request.user, status="submitted"))
+    overdue = _inbox_pager(request, "overdue", selectors.overdue_cells(plan=plan, periods=periods, today=today))
+    returned = _inbox_pager(request, "returned", selectors.reports_with_status(user=request.user, status="returned"))
+    context = {
+        "plan": plan,
+        "waiting": waiting,
+        "overdue": overdue,
+        "overdue_rows": selectors.overdue_rows(tasks=overdue.page, periods=periods),
+        "returned": returned,
+    }
+    return render(request, "reports/inbox.html", context)
+
+
+@login_required
+@require_GET
+def period_list(request):
+    permissions.ensure_reviewer(request.user)
+    plan = _plan_or_404()
+    periods = services.periods_ensure(plan=plan)
+    choices = {p.pk: [services.State(s) for s in services.PERIOD_TRANSITIONS[services.State(p.state)]] for p in periods}
+    return render(request, "reports/period_list.html", {"plan": plan, "periods": [(p, choices[p.pk]) for p in periods]})
+
+
+@login_required
+@require_POST
+def period_state(request, pk: int):
+    permissions.ensure_reviewer(request.user)
+    period = get_object_or_404(ReportingPeriod, pk=pk)
+    form = PeriodStateForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise services.ReportActionRefused("바꿀 상태를 고르세요.")
+        services.period_set_state(period=period, user=request.user, state=form.cleaned_data["state"])
+    except services.ReportActionRefused as refusal:
+        messages.error(request, str(refusal))
+    else:
+        messages.success(request, f"{period} 상태를 '{period.get_state_display()}'(으)로 바꿨습니다.")
+    return redirect("reports:period-list")
+
+
+@login_required
+@require_GET
+def late_change_register(request):
+    permissions.ensure_reviewer(request.user)
+    plan = _plan_or_404()
+    pager = paginate(request, selectors.late_change_register(plan=plan))
+    return render(request, "reports/register.html", {"plan": plan, "events": pager.page, "pager": pager})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def indicator_target(request, pk: int):
+    if not permissions.can_change_targets(request.user):
+        raise PermissionDenied("목표는 정보기획담당관만 바꿀 수 있습니다.")
+    indicator = get_object_or_404(Indicator.objects.select_related("task"), pk=pk)
+    form = TargetChangeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.indicator_change_target(
+            indicator=indicator,
+            new_target=form.cleaned_data["new_target"],
+            reason=form.cleaned_data["reason"],
+            user=request.user,
+        )
+        messages.success(request, "목표를 바꿨습니다. 이미 시작된 분기의 보고는 그 분기 시작 시점의 목표로 평가됩니다.")
+        return redirect("initiatives:task-detail", pk=indicator.task_id)
+    changes = indicator.target_changes.select_related("changed_by")
+    return render(request, "reports/indicator_target.html", {"indicator": indicator, "form": form, "changes": changes})

@@ -1,0 +1,445 @@
+"""The evaluation workbook (평가 통합 엑셀): one row generator per sheet, one shared writer.
+
+Numbers are numbers (백만원 in the headers), text is escaped by ``reports.spreadsheets.xlsx``, and every
+score row carries its provenance so that anyone can recompute it.
+"""
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
+
+from budgets.models import BudgetAmount, BudgetTable
+from budgets.services import budget_summary
+from initiatives.models import Department, Plan, StrategicArea, Task
+from reports.evaluation import scoring
+from reports.evaluation.annual import PlanData, plan_data, weights_current
+from reports.evaluation.assessments import explanations, stored
+from reports.evaluation.dashboards import PlanRollups, plan_rollups
+from reports.models import Evaluation, ReportEvent
+from reports.progress import rules
+from reports.progress.rules import achievement_rate, execution_figures
+from reports.progress.services import available_budget
+from reports.spreadsheets.xlsx import Column, Sheet, SheetWriter, new_workbook
+
+SHEET_TITLES = ["요약", "과제별 실적", "성과지표", "추진일정", "예산", "평가 결과", "마감 후 변경"]
+
+
+@dataclass
+class WorkbookFilter:
+    plan: Plan
+    quarter: int = 4
+    area: StrategicArea | None = None
+    department: Department | None = None
+
+    def tasks(self):
+        tasks = self.plan.tasks.all()
+        if self.area is not None:
+            tasks = tasks.filter(programme__strategic_area=self.area)
+        if self.department is not None:
+            tasks = tasks.filter(department=self.department)
+        return tasks
+
+    def describe(self) -> str:
+        parts = [f"{self.plan.year}년", f"{self.quarter}분기 기준"]
+        if self.area:
+            parts.append(f"추진방안 {self.area}")
+        if self.department:
+            parts.append(f"주관부서 {self.department}")
+        return " · ".join(parts)
+
+
+def _rate(value) -> float | None:
+    return None if value is None else float(value)
+
+
+def summary_sheet(rollups: PlanRollups | None, quarter: int, title: str) -> Sheet:
+    """Roll-ups by area and programme of the selected tasks as of ``quarter`` (as on the dashboard)."""
+    areas, programmes = (rollups.areas, rollups.programmes) if rollups else ([], [])
+
+    def rows() -> Iterator[list]:
+        for area in areas:
+            members = [p for p in programmes if p.key[0] == area.key]
+            for group, level in [(area, "추진방안"), *[(p, "중점 추진과제") for p in members]]:
+                balance = group.available - group.spent
+                yield [
+                    level,
+                    group.label,
+                    group.task_count,
+                    group.status_counts[scoring.ON_TRACK],
+                    group.status_counts[scoring.ATTENTION],
+                    group.status_counts[scoring.DELAYED],
+                    group.undetermined,
+                    group.score,
+                    group.left_out,
+                    group.available,
+                    group.spent,
+                    balance,
+                    _rate(group.execution_rate),
+                    group.submitted,
+                ]
+
+    columns = [
+        Column("구분", width=12),
+        Column("명칭", width=40),
+        Column("과제 수", "int", 8),
+        Column("정상", "int", 7),
+        Column("주의", "int", 7),
+        Column("지연", "int", 7),
+        Column("판단 불가", "int", 9),
+        Column("종합 점수", "decimal", 10),
+        Column("점수 없어 제외된 과제", "int", 10),
+        Column("예산현액(백만원)", "money"),
+        Column("지출액 누계(백만원)", "money"),
+        Column("집행잔액(백만원)", "money"),
+        Column("집행률", "pct", 9),
+        Column(f"{quarter}분기 제출", "int", 9),
+    ]
+    return Sheet("요약", columns, rows(), notes=[title, "금액 단위: 백만원. 점수 규칙: 평가 기준(/criteria/)"])
+
+
+def task_quarter_sheet(data: PlanData, explained: dict[tuple[int, int], str]) -> Sheet:
+    """Every task × quarter with its report and the stored assessment's explanation."""
+    by_task_period = {(r.task_id, r.period_id): r for r in data.reports}
+
+    def rows() -> Iterator[list]:
+        for task in data.tasks:
+            for period in data.periods:
+                report = by_task_period.get((task.pk, period.pk))
+                yield [
+                    task.number,
+                    task.title,
+                    task.department.name,
+                    period.quarter,
+                    report.get_status_display() if report else "미작성",
+                    timezone.localtime(report.first_submitted_at) if report and report.first_submitted_at else None,
+                    timezone.localtime(report.approved_at) if report and report.approved_at else None,
+                    report.get_self_assessment_display() if report else "",
+                    explained[(task.pk, period.quarter)],
+                    report.achievements if report else "",
+                    report.problems if report else "",
+                    report.next_steps if report else "",
+                    "예시 자료" if report and report.is_sample else "",
+                ]
+
+    columns = [
+        Column("연번", "int", 6),
+        Column("과제명", width=36),
+        Column("주관부서", width=18),
+        Column("분기", "int", 6),
+        Column("보고 상태", width=10),
+        Column("최초 제출", "datetime", 16),
+        Column("승인", "datetime", 16),
+        Column("자체 진단", width=9),
+        Column("산출 진단", width=40),
+        Column("주요 추진실적", width=40),
+        Column("문제점 및 대책", width=30),
+        Column("향후 계획", width=30),
+        Column("비고", width=10),
+    ]
+    return Sheet("과제별 실적", columns, rows())
+
+
+def indicator_sheet(data: PlanData) -> Sheet:
+    tasks = {t.pk: t for t in data.tasks}
+
+    def rows() -> Iterator[list]:
+        for report in sorted(data.reports, key=lambda r: (r.task_id, r.period.quarter)):
+            task = tasks[report.task_id]
+            results = {r.indicator_id: r for r in data.report_rows(report).indicator_results}
+            for indicator in data.indicators.get(task.pk, []):
+                result = results.get(indicator.pk)
+                if result is None:
+                    continue
+                rate = achievement_rate(
+                    actual=result.actual, target=indicator.target, higher_is_better=indicator.higher_is_better
+                )
+                yield [
+                    task.number,
+                    task.title,
+                    indicator.name,
+                    indicator.unit,
+                    indicator.target,
+                    report.period.quarter,
+                    report.get_status_display(),
+                    result.actual,
+                    _rate(rate),
+                    scoring.achievement_class(rate) or "",
+                    result.comment,
+                    indicator.source_text,
+                ]
+
+    columns = [
+        Column("연번", "int", 6),
+        Column("과제명", width=30),
+        Column("지표", width=30),
+        Column("단위", width=8),
+        Column("목표", "decimal", 10),
+        Column("분기", "int", 6),
+        Column("보고 상태", width=9),
+        Column("실적", "decimal", 10),
+        Column("달성률", "pct", 9),
+        Column("달성 구분", width=9),
+        Column("설명", width=30),
+        Column("원문", width=40),
+    ]
+    return Sheet("성과지표", columns, rows())
+
+
+def milestone_sheet(data: PlanData) -> Sheet:
+    as_of = {p.quarter: rules.quarter_end(data.plan.year, p.quarter) for p in data.periods}
+    tasks = {t.pk: t for t in data.tasks}
+
+    def rows() -> Iterator[list]:
+        for report in sorted(data.reports, key=lambda r: (r.task_id, r.period.quarter)):
+            task = tasks[report.task_id]
+            progress_of = {p.milestone_id: p for p in data.report_rows(report).milestone_progress}
+            for m in data.milestones.get(task.pk, []):
+                progress = progress_of.get(m.pk)
+                if progress is None:
+                    continue
+                fact = scoring.MilestoneFact(m.title, m.end, progress.status, progress.actual_end)
+                yield [
+                    task.number,
+                    task.title,
+                    m.date_text,
+                    m.title,
+                    m.start,
+                    m.end,
+                    report.period.quarter,
+                    progress.get_status_display(),
+                    progress.actual_start,
+                    progress.actual_end,
+                    scoring.milestone_days_late(fact, as_of[report.period.quarter]),
+                    progress.delay_reason,
+                ]
+
+    columns = [
+        Column("연번", "int", 6),
+        Column("과제명", width=30),
+        Column("일정(원문)", width=14),
+        Column("내용", width=40),
+        Column("계획 시작", "date", 11),
+        Column("계획 종료", "date", 11),
+        Column("분기", "int", 6),
+        Column("진행 상태", width=9),
+        Column("실제 시작", "date", 11),
+        Column("실제 완료", "date", 11),
+        Column("지연 일수", "int", 9),
+        Column("지연 사유", width=30),
+    ]
+    return Sheet("추진일정", columns, rows())
+
+
+def _budget_tables(data: PlanData) -> dict[int, BudgetTable]:
+    """The selected tasks' budget tables with columns, lines and amounts (four queries, whatever the size)."""
+    tables = BudgetTable.objects.filter(task__in=data.task_ids).prefetch_related(
+        "columns",
+        "lines",
+        Prefetch("lines__amounts", queryset=BudgetAmount.objects.select_related("column").order_by("column__order")),
+    )
+    return {t.task_id: t for t in tables}
+
+
+def budget_sheet(data: PlanData, quarter: int) -> Sheet:
+    """Per budget line and year column: the plan's amounts, printed vs computed totals, and execution."""
+    latest = data.latest_reports(quarter)
+    year = data.plan.year
+    tables = _budget_tables(data)
+
+    def rows() -> Iterator[list]:
+        for task in data.tasks:
+            table = tables.get(task.pk)
+            if table is None or table.non_budget:
+                yield [task.number, task.title, "비예산" if table else "예산 정보 없음", *[None] * 11]
+                continue
+            summary = budget_summary(table)
+            report = latest.get(task.pk)
+            executions = data.report_rows(report).budget_executions if report else []
+            spent = {e.budget_line_id: e.spent_to_date for e in executions}
+            for line in summary.lines:
+                available = available_budget(amounts=list(line.line.amounts.all()), year=year).amount
+                balance, rate = execution_figures(available=available, spent=spent.get(line.line.pk))
+                for column, amount in zip(summary.columns, line.cells, strict=True):
+                    yield [
+                        task.number,
+                        task.title,
+                        line.line.name,
+                        column.column.label,
+                        amount,
+                        line.printed_total,
+                        line.computed_total,
+                        "불일치" if line.mismatch else "",
+                        available,
+                        spent.get(line.line.pk),
+                        balance,
+                        _rate(rate),
+                        line.line.note,
+                        table.funding_note,
+                    ]
+            yield [
+                task.number,
+                task.title,
+                "계(표 전체)",
+                "",
+                None,
+                summary.printed_total,
+                summary.computed_total,
+                "; ".join(summary.flags),
+                None,
+                None,
+                None,
+                None,
+                table.note,
+                table.funding_note,
+            ]
+
+    columns = [
+        Column("연번", "int", 6),
+        Column("과제명", width=30),
+        Column("사업내용", width=30),
+        Column("연도 열", width=12),
+        Column("계획 금액(백만원)", "money"),
+        Column("인쇄된 계(백만원)", "money"),
+        Column("계산 합계(백만원)", "money"),
+        Column("원문 합계 불일치", width=30),
+        Column(f"예산현액 {year}(백만원)", "money"),
+        Column("지출액 누계(백만원)", "money"),
+        Column("집행잔액(백만원)", "money"),
+        Column("집행률", "pct", 9),
+        Column("해석 메모", width=30),
+        Column("재원", width=16),
+    ]
+    return Sheet(
+        "예산", columns, rows(), notes=["소요예산: 계획 원문의 금액과 인쇄된 계를 그대로, 계산 합계를 옆에 둠"]
+    )
+
+
+def evaluation_sheet(plan: Plan, task_ids: QuerySet) -> Sheet:
+    evaluation = Evaluation.objects.filter(plan=plan).select_related("weights").first()
+    scores = (
+        evaluation.scores.filter(task__in=task_ids).select_related("task", "adjusted_by").order_by("task__number")
+        if evaluation
+        else []
+    )
+    state = f"{evaluation.get_status_display()} (가중치 버전 {evaluation.weights.version})" if evaluation else "미실행"
+
+    def rows() -> Iterator[list]:
+        for s in scores:
+            yield [
+                s.task.number,
+                s.task.title,
+                s.indicator_score,
+                s.milestone_score,
+                s.budget_score,
+                s.timeliness_score,
+                s.computed_total,
+                s.adjusted_total,
+                s.adjustment_reason,
+                s.adjusted_by.get_full_name() if s.adjusted_by else "",
+                s.grade,
+                s.provenance.get("weights_version"),
+                ", ".join(str(i) for i in s.provenance.get("report_ids", [])),
+                s.provenance.get("status", ""),
+                json.dumps(s.provenance, ensure_ascii=False),
+            ]
+
+    columns = [
+        Column("연번", "int", 6),
+        Column("과제명", width=30),
+        Column("성과지표", "decimal", 9),
+        Column("추진일정", "decimal", 9),
+        Column("예산 집행", "decimal", 9),
+        Column("보고 적시성", "decimal", 9),
+        Column("산출 점수", "decimal", 9),
+        Column("조정 점수", "decimal", 9),
+        Column("조정 사유", width=30),
+        Column("조정자", width=12),
+        Column("등급", width=6),
+        Column("가중치 버전", "int", 9),
+        Column("사용한 보고", width=12),
+        Column("진단", width=40),
+        Column("산출 근거(JSON)", width=60),
+    ]
+    return Sheet("평가 결과", columns, rows(), notes=[f"추진실적 평가: {state}"])
+
+
+def late_change_sheet(plan: Plan, task_ids: QuerySet) -> Sheet:
+    events = (
+        ReportEvent.objects.filter(report__period__plan=plan, report__task__in=task_ids, exception__isnull=False)
+        .select_related("report__task", "report__period", "actor", "exception")
+        .order_by("at")
+    )
+
+    def rows() -> Iterator[list]:
+        for e in events.iterator(chunk_size=500):
+            changes = "; ".join(f"{c['label']}: {c['old']} → {c['new']}" for c in e.changes)
+            yield [
+                timezone.localtime(e.at),
+                e.report.period.quarter,
+                e.report.task.number,
+                e.report.task.title,
+                e.get_action_display(),
+                e.actor.get_full_name() or e.actor.get_username(),
+                e.exception.reason,
+                changes,
+            ]
+
+    columns = [
+        Column("일시", "datetime", 16),
+        Column("분기", "int", 6),
+        Column("연번", "int", 6),
+        Column("과제명", width=30),
+        Column("처리", width=10),
+        Column("처리자", width=14),
+        Column("예외 사유", width=30),
+        Column("변경 내용", width=60),
+    ]
+    return Sheet("마감 후 변경", columns, rows())
+
+
+# Tasks loaded and written at a time: the workbook's memory stays flat whatever the plan's size
+# (one load of the plan figures per thousand tasks; the sheets are written side by side).
+CHUNK = 1000
+
+
+def _slices(selection: WorkbookFilter) -> Iterator[tuple[QuerySet, PlanData]]:
+    ids = list(selection.tasks().order_by("number").values_list("pk", flat=True))
+    for start in range(0, max(len(ids), 1), CHUNK):  # an empty selection still gets its (empty) sheets
+        tasks = Task.objects.filter(pk__in=ids[start : start + CHUNK])
+        yield tasks, plan_data(plan=selection.plan, tasks=tasks)
+
+
+def evaluation_workbook(path, selection: WorkbookFilter, *, now=None) -> None:
+    """Write the evaluation workbook for ``selection`` to ``path`` (a file name or a binary file).
+
+    Assessments are the stored ones (``reports.evaluation.assessments``), as on the dashboard."""
+    now = now or timezone.now()
+    plan = selection.plan
+    title = f"{plan.title} 평가 자료 ({selection.describe()})"
+    workbook = new_workbook(title=title, created=timezone.localtime(now))
+    summary = SheetWriter(workbook, summary_sheet(None, selection.quarter, title))
+    rollups = plan_rollups(
+        stored(plan=plan, tasks=selection.tasks(), weights=weights_current()), quarter=selection.quarter
+    )
+    writers: dict[str, SheetWriter] = {}
+    for tasks, data in _slices(selection):
+        for sheet in [
+            task_quarter_sheet(data, explanations(plan=plan, tasks=tasks)),
+            indicator_sheet(data),
+            milestone_sheet(data),
+            budget_sheet(data, selection.quarter),
+        ]:
+            if sheet.title not in writers:
+                writers[sheet.title] = SheetWriter(workbook, sheet)
+            writers[sheet.title].extend(sheet.rows)
+    summary.extend(summary_sheet(rollups, selection.quarter, title).rows)
+    task_ids = selection.tasks().values("pk")
+    for sheet in [evaluation_sheet(plan, task_ids), late_change_sheet(plan, task_ids)]:
+        writers[sheet.title] = SheetWriter(workbook, sheet)
+        writers[sheet.title].extend(sheet.rows)
+    for writer in [summary, *writers.values()]:
+        writer.close()
+    workbook.save(path)

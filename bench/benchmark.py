@@ -333,7 +333,7 @@ def _importer(plan: Plan, period: ReportingPeriod, limit: int):
 
 
 def _rows_per_task(plan: Plan) -> dict[int, int]:
-    from reports.progress.rules import covers_year
+    from initiatives.rules import covers_year
 
     counts: dict[int, int] = {}
     for task_id in Indicator.objects.filter(task__plan=plan, year=plan.year).values_list("task_id", flat=True):

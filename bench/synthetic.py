@@ -29,6 +29,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from budgets.models import BudgetAmount, BudgetColumn, BudgetLine, BudgetTable
+from initiatives import rules as plan_rules
 from initiatives.models import (
     Agency,
     Department,
@@ -365,7 +366,7 @@ def _task_facts(tasks: list[Task], year: int) -> dict[int, TaskFacts]:
     for indicator in Indicator.objects.filter(task__in=ids, year=year).order_by("task", "order"):
         facts[indicator.task_id].indicators.append(indicator)
     for milestone in Milestone.objects.filter(task__in=ids).order_by("task", "order"):
-        if rules.covers_year(start=milestone.start, end=milestone.end, year=year):
+        if plan_rules.covers_year(start=milestone.start, end=milestone.end, year=year):
             facts[milestone.task_id].milestones.append(milestone)
     available = dict(
         BudgetAmount.objects.filter(line__table__task__in=ids, column__from_year=year).values_list("line", "amount")

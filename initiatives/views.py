@@ -14,6 +14,7 @@ from initiatives import charts
 from initiatives.exports import plan_export
 from initiatives.filters import TaskFilter
 from initiatives.models import Agency, Department, Plan, Task
+from initiatives.rules import months_covered
 from initiatives.selectors import (
     areas_for_plan,
     departments_with_task_counts,
@@ -21,7 +22,6 @@ from initiatives.selectors import (
     task_detail_queryset,
     tasks_for_plan,
 )
-from initiatives.services import months_covered
 from initiatives.tables import TaskTable
 
 

@@ -362,6 +362,15 @@ class TaskScore(models.Model):
         return self.adjusted_total if self.adjusted_total is not None else self.computed_total
 
 
+class TaskStatus(models.TextChoices):
+    """A task's computed status for a quarter (진단), and the words every page, chart and sheet shows."""
+
+    ON_TRACK = "on_track", "정상"
+    ATTENTION = "attention", "주의"
+    DELAYED = "delayed", "지연"
+    UNDETERMINED = "undetermined", "판단 불가"
+
+
 class TaskAssessment(models.Model):
     """A task's assessment for one quarter from its submitted and approved reports, stored so that
     dashboards read one row per task.
@@ -375,7 +384,7 @@ class TaskAssessment(models.Model):
     revision = models.PositiveIntegerField("과제 판")
     as_of = models.DateField("판단 기준일")
     valid_until = models.DateField("유효 기한", null=True, blank=True)
-    status = models.CharField("진단", max_length=10, blank=True)
+    status = models.CharField("진단", max_length=12, choices=TaskStatus.choices)
     explanation = models.TextField("진단 사유")
     indicator = models.DecimalField("지표", max_digits=10, decimal_places=4, null=True)
     milestone = models.DecimalField("일정", max_digits=10, decimal_places=4, null=True)

@@ -49,10 +49,10 @@ def test_pages_render_in_korean(client, reviewer, approved, url):
 def test_dashboard_explains_the_status_in_words(client, reviewer, approved):
     client.force_login(reviewer)
     html = client.get("/dashboard/?quarter=1").content.decode()
-    # 20,000 of 72,050 is 28% against 25% expected in Q1; every target met: 정상.
+    # 20,000 of 72,050 is 27.8% against 25% expected in Q1; every target met: 정상.
     assert "정상: 모든 기준 충족" in html
     html = client.get("/dashboard/?quarter=2").content.decode()
-    assert "집행률 28%, 2분기 기대치 50%" in html
+    assert "집행률 27.8%, 2분기 기대치 50%" in html
 
 
 @pytest.mark.django_db

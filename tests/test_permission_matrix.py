@@ -91,6 +91,8 @@ MATRIX = [
     ("report-detail",      "POST", "/reports/{report}/",                         L,   M,    M,    M,     M),
     ("report-edit",        "GET",  "/reports/{report}/edit/",                    L,   A,    H,    D,     D),
     ("report-edit",        "POST", "/reports/{report}/edit/",                    L,   A,    H,    D,     D),
+    ("report-figures",     "GET",  "/reports/{report}/figures/",                 L,   A,    H,    A,     A),
+    ("report-figures",     "POST", "/reports/{report}/figures/",                 L,   M,    M,    M,     M),
     ("report-approve",     "GET",  "/reports/{report}/approve/",                 L,   M,    M,    M,     M),
     ("report-approve",     "POST", "/reports/{report}/approve/",                 L,   D,    H,    A,     A),
     ("report-return",      "GET",  "/reports/{report}/return/",                  L,   M,    M,    M,     M),

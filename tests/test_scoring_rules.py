@@ -5,27 +5,7 @@ from decimal import Decimal as D
 
 from reports.evaluation import scoring
 from reports.evaluation.scoring import BudgetFact, IndicatorFact, MilestoneFact, SubmissionFact, TaskFacts
-
-
-def test_indicator_rate_edge_cases():
-    assert scoring.indicator_rate(actual=D(171), target=D(342), higher_is_better=True) == D("0.5")
-    # decreasing is better: 50 complaints against a ceiling of 100 is twice as good as the target
-    assert scoring.indicator_rate(actual=D(50), target=D(100), higher_is_better=False) == 2
-    assert scoring.indicator_rate(actual=D(200), target=D(100), higher_is_better=False) == D("0.5")
-    # target 0
-    assert scoring.indicator_rate(actual=D(0), target=D(0), higher_is_better=False) == 1
-    assert scoring.indicator_rate(actual=D(3), target=D(0), higher_is_better=False) == 0
-    assert scoring.indicator_rate(actual=D(3), target=D(0), higher_is_better=True) == 1
-    # no target, no report
-    assert scoring.indicator_rate(actual=D(3), target=None, higher_is_better=True) is None
-    assert scoring.indicator_rate(actual=None, target=D(3), higher_is_better=True) is None
-
-
-def test_achievement_classes():
-    assert scoring.achievement_class(D("1.1")) == "초과달성"
-    assert scoring.achievement_class(D("1.0")) == "달성"
-    assert scoring.achievement_class(D("0.99")) == "미달성"
-    assert scoring.achievement_class(None) is None
+from reports.models import TaskStatus
 
 
 def test_indicator_component_is_capped_paced_and_leaves_out_missing():
@@ -114,7 +94,7 @@ def test_status_on_track_attention_and_undetermined():
     over = TaskFacts(quarter=4, has_report=True, budgets=[BudgetFact("x", 100, 120)])
     assert scoring.assess(over, as_of=datetime.date(2017, 12, 31)).status == scoring.ATTENTION
     nothing = TaskFacts(quarter=1)
-    assert scoring.assess(nothing, as_of=datetime.date(2017, 3, 31)).status is None
+    assert scoring.assess(nothing, as_of=datetime.date(2017, 3, 31)).status == TaskStatus.UNDETERMINED
 
 
 def test_task_without_report_gets_no_score():
@@ -123,3 +103,50 @@ def test_task_without_report_gets_no_score():
     assessment = scoring.assess(facts, as_of=datetime.date(2018, 1, 31))
     assert assessment.components["timeliness"] == 0
     assert scoring.task_total(assessment, weights) is None
+
+
+def test_an_overdue_report_is_a_reason_as_on_the_review_inbox():
+    # judged on its Q2 report; the Q3 report is past due (10 Oct) with nothing submitted
+    facts = TaskFacts(
+        quarter=3,
+        has_report=True,
+        report_quarter=2,
+        indicators=[IndicatorFact("a", D(10), D(10))],
+        submissions=[SubmissionFact(3, datetime.date(2017, 10, 10), None, status=None)],
+    )
+    before = scoring.assess(facts, as_of=datetime.date(2017, 9, 30), today=datetime.date(2017, 10, 10))
+    assert before.status == TaskStatus.ON_TRACK
+    late = scoring.assess(facts, as_of=datetime.date(2017, 9, 30), today=datetime.date(2017, 10, 11))
+    assert late.status == TaskStatus.ATTENTION
+    assert late.explanation == "주의: 3분기 보고 기한(10월 10일) 경과: 미제출 (2분기 보고 기준)"
+    returned = [SubmissionFact(3, datetime.date(2017, 10, 10), datetime.date(2017, 10, 2), status="returned")]
+    facts.submissions = returned
+    assert scoring.assess(facts, as_of=datetime.date(2017, 9, 30), today=datetime.date(2017, 10, 11)).reasons
+    facts.submissions = [SubmissionFact(3, datetime.date(2017, 10, 10), datetime.date(2017, 10, 2), status="submitted")]
+    assert not scoring.assess(facts, as_of=datetime.date(2017, 9, 30), today=datetime.date(2017, 10, 11)).reasons
+
+
+def test_a_task_judged_on_an_earlier_report_says_so():
+    facts = TaskFacts(quarter=3, has_report=True, report_quarter=2, indicators=[IndicatorFact("a", D(10), D(10))])
+    assert (
+        scoring.assess(facts, as_of=datetime.date(2017, 9, 30)).explanation == "정상: 모든 기준 충족 (2분기 보고 기준)"
+    )
+
+
+def test_lateness_alone_gives_no_score_and_the_explanation_says_why():
+    # task 3 of the sample: a late report and nothing else to judge read "정상: 모든 기준 충족" with 0.00 (D)
+    weights = {"indicator": 40, "milestone": 30, "budget": 20, "timeliness": 10}
+    facts = TaskFacts(
+        quarter=2,
+        has_report=True,
+        report_quarter=2,
+        submissions=[SubmissionFact(2, datetime.date(2017, 7, 10), datetime.date(2017, 7, 12), status="approved")],
+    )
+    assessment = scoring.assess(facts, as_of=datetime.date(2017, 6, 30), today=datetime.date(2017, 8, 1))
+    assert assessment.components["timeliness"] is None  # not due at the end of June
+    facts.quarter = 3
+    assessment = scoring.assess(facts, as_of=datetime.date(2017, 9, 30), today=datetime.date(2017, 9, 30))
+    assert assessment.components["timeliness"] == 0
+    assert scoring.task_total(assessment, weights) is None
+    assert scoring.grade(scoring.task_total(assessment, weights)) == ""
+    assert "점수 없음" in assessment.explanation

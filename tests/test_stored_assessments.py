@@ -8,10 +8,11 @@ import pytest
 from django.core.management import call_command
 
 from bench.synthetic import Spec, synthetic_generate
+from budgets import rules as budget_rules
 from budgets.models import BudgetAmount
 from initiatives.models import Plan, Task
 from reports.evaluation import annual, assessments, scoring
-from reports.models import ProgressReport, ReportingPeriod, TaskAssessment
+from reports.models import ProgressReport, ReportingPeriod, TaskAssessment, TaskStatus
 from reports.progress import services
 from tests.conftest import complete_data
 
@@ -69,7 +70,7 @@ def test_stored_rows_equal_judging_afresh_on_a_generated_plan(quarter):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("status", [None, "지연", ""])
+@pytest.mark.parametrize("status", [None, TaskStatus.DELAYED, TaskStatus.UNDETERMINED])
 def test_quarter_totals_give_the_trend_of_judging_afresh(status):
     synthetic_generate(Spec(tasks=30, years=1, seed=21))
     plan = Plan.objects.get(year=2016)
@@ -83,7 +84,7 @@ def test_quarter_totals_give_the_trend_of_judging_afresh(status):
         sums = totals[quarter]
         assert scoring.mean_from_sums(sums.indicator_sum, sums.indicator_count) == mean
         rate = scoring.execution_rate([b for v in afresh for b in v.facts.budgets])
-        assert scoring.execution_rate(assessments.rate_facts(sums.rate_spent, sums.rate_available)) == rate
+        assert budget_rules.execution_rate(spent=sums.rate_spent, available=sums.rate_available) == rate
         assert sums.rows == len(shown)
         own = ProgressReport.objects.filter(task__in=shown, period__quarter=quarter, period__plan=plan)
         expected = Counter(own.values_list("status", flat=True))
@@ -218,7 +219,13 @@ def python_rollup(views, weights, key) -> dict:
         weight = (lambda v: Decimal(v.available or 0)) if weights.rollup_by_budget else (lambda v: Decimal(1))
         score, left_out = scoring.rollup([(scoring.task_total(v.assessment, as_dict), weight(v)) for v in items])
         statuses = Counter(v.assessment.status for v in items)
-        result[k] = (len(items), score, left_out, statuses[None], sum(v.available or 0 for v in items))
+        result[k] = (
+            len(items),
+            score,
+            left_out,
+            statuses[TaskStatus.UNDETERMINED],
+            sum(v.available or 0 for v in items),
+        )
     return result
 
 

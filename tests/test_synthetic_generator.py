@@ -8,8 +8,8 @@ from django.core.management import CommandError, call_command
 
 from bench.synthetic import Spec, synthetic_generate
 from initiatives.models import Department, Plan
+from initiatives.rules import covers_year
 from reports.models import ProgressReport, ReportEvent
-from reports.progress.rules import covers_year
 
 
 def export_hash(year: int) -> str:

@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
 from initiatives.models import Indicator, IndicatorTargetChange
-from reports.progress import services
+from reports.progress import selectors, services
 from tests.conftest import complete_data
 
 
@@ -61,8 +61,8 @@ def test_target_in_force_is_the_one_at_period_opening(indicator, reviewer):
         now=timezone.make_aware(datetime.datetime(2017, 5, 1)),
     )
     indicator = Indicator.objects.prefetch_related("target_changes").get(pk=indicator.pk)
-    assert services.target_in_force(indicator=indicator, at=before) == 342
-    assert services.target_in_force(indicator=indicator, at=timezone.make_aware(datetime.datetime(2017, 7, 1))) == 400
+    assert selectors.target_in_force(indicator=indicator, at=before) == 342
+    assert selectors.target_in_force(indicator=indicator, at=timezone.make_aware(datetime.datetime(2017, 7, 1))) == 400
 
 
 @pytest.mark.django_db

@@ -17,6 +17,7 @@ from django.db.models.functions import Cast
 from django.utils import timezone
 
 from budgets.models import BudgetLine
+from budgets.rules import available_budget
 from initiatives.models import Indicator, Milestone, Plan, Task
 from reports.evaluation import scoring
 from reports.models import (
@@ -31,13 +32,8 @@ from reports.models import (
     TaskScore,
 )
 from reports.progress import permissions, rules
-from reports.progress.services import (
-    ReportActionRefused,
-    available_budget,
-    period_start,
-    periods_ensure,
-    target_in_force,
-)
+from reports.progress.selectors import IndicatorFigure, indicator_figure, period_start
+from reports.progress.services import ReportActionRefused, periods_ensure
 
 INTERNAL_STATUSES = (ProgressReport.Status.SUBMITTED, ProgressReport.Status.APPROVED)
 APPROVED_ONLY = (ProgressReport.Status.APPROVED,)
@@ -113,7 +109,7 @@ class ColumnRow(NamedTuple):
 
 
 class AmountRow(NamedTuple):
-    """A plan amount with its column, shaped like ``BudgetAmount`` for ``services.available_budget``."""
+    """A plan amount with its column, shaped like ``BudgetAmount`` for ``budgets.rules.available_budget``."""
 
     amount: int
     column: ColumnRow
@@ -289,7 +285,7 @@ def _budget_lines(task_ids) -> dict[int, list[LineRow]]:
 
 
 class Related(list):
-    """A list that answers ``.all()`` like a prefetched relation (``services.target_in_force`` reads one)."""
+    """A list that answers ``.all()`` like a prefetched relation (``selectors.target_in_force`` reads one)."""
 
     def all(self) -> "Related":
         return self
@@ -342,7 +338,9 @@ def assemble(data: PlanData, *, quarter: int, as_of: datetime.date | None = None
 
     ``provenance=False`` leaves out the record of where each figure came from (pages do not show it)."""
     plan = data.plan
-    as_of = as_of or min(rules.quarter_end(plan.year, quarter), timezone.localdate())
+    # an explicit ``as_of`` (the annual evaluation) is also the day overdue reports are judged at: re-runs agree
+    today = as_of or timezone.localdate()
+    as_of = as_of or rules.judged_on(year=plan.year, quarter=quarter, today=today)
     counted = [r for r in data.reports if r.status in data.statuses]
     latest = _latest_by_task(counted, quarter)
     by_task: dict[int, list[ProgressReport]] = defaultdict(list)
@@ -351,7 +349,8 @@ def assemble(data: PlanData, *, quarter: int, as_of: datetime.date | None = None
         by_task[report.task_id].append(report)
     for report in counted:
         counted_by_task[report.task_id].append(report)
-    context = _Context(data, quarter, as_of, {p.pk: period_start(p) for p in data.periods}, provenance)
+    starts = {p.pk: period_start(p) for p in data.periods}
+    context = _Context(data, quarter, as_of, starts, provenance, today=today)
     views = [
         _task_view(context, task, latest.get(task.pk), counted_by_task[task.pk], by_task[task.pk])
         for task in data.tasks
@@ -400,6 +399,7 @@ class _Context:
     as_of: datetime.date
     starts: dict[int, datetime.datetime]  # period pk → when it opened (targets in force then)
     provenance: bool = True
+    today: datetime.date | None = None  # whether the quarter's report is overdue
 
 
 def _task_view(context: _Context, task, report, counted, all_reports) -> TaskView:
@@ -407,7 +407,12 @@ def _task_view(context: _Context, task, report, counted, all_reports) -> TaskVie
     table = getattr(task, "budget_table", None)
     non_budget = bool(table and table.non_budget)
     lines = data.budget_lines(task)
-    facts = scoring.TaskFacts(quarter=quarter, non_budget=non_budget, has_report=report is not None)
+    facts = scoring.TaskFacts(
+        quarter=quarter,
+        non_budget=non_budget,
+        has_report=report is not None,
+        report_quarter=report.period.quarter if report else None,
+    )
     provenance = Trail() if context.provenance else NO_TRAIL
     if report is not None:
         provenance["report_ids"] = [report.pk]
@@ -421,7 +426,7 @@ def _task_view(context: _Context, task, report, counted, all_reports) -> TaskVie
     return TaskView(
         task=task,
         facts=facts,
-        assessment=scoring.assess(facts, as_of=context.as_of),
+        assessment=scoring.assess(facts, as_of=context.as_of, today=context.today),
         report=report,
         available=available,
         spent=sum(spent_values) if spent_values else None,
@@ -429,45 +434,47 @@ def _task_view(context: _Context, task, report, counted, all_reports) -> TaskVie
     )
 
 
+def _indicator_values(data: PlanData, report: ProgressReport, indicator_id: int) -> list[Decimal | None]:
+    return [r.actual for r in data.report_rows(report).indicator_results if r.indicator_id == indicator_id]
+
+
+def indicator_figure_in(data: PlanData, report: ProgressReport, indicator, counted) -> IndicatorFigure:
+    """``selectors.indicator_figure`` of a report, from loaded data: ``counted`` are the task's counted reports."""
+    earlier = [
+        value
+        for r in sorted(counted, key=lambda r: r.period.quarter)
+        if r.period.quarter < report.period.quarter
+        for value in _indicator_values(data, r, indicator.pk)
+    ]
+    value = next(iter(_indicator_values(data, report, indicator.pk)), None)
+    at = period_start(report.period)
+    return indicator_figure(indicator=indicator, at=at, earlier=earlier, value=value)
+
+
 def _indicator_facts(context: _Context, task, report, counted, provenance) -> list[scoring.IndicatorFact]:
-    data, quarter = context.data, context.quarter
+    data = context.data
     facts = []
     at = context.starts[report.period_id]
-    upto = [r for r in counted if r.period.quarter <= quarter]
     for indicator in data.indicators.get(task.pk, []):
-        if indicator.cumulative:
-            sources = [report]
-            values = [
-                res.actual for res in data.report_rows(report).indicator_results if res.indicator_id == indicator.pk
-            ]
-        else:
-            sources = upto
-            values = [
-                res.actual
-                for r in upto
-                for res in data.report_rows(r).indicator_results
-                if res.indicator_id == indicator.pk
-            ]
-        values = [v for v in values if v is not None]
-        actual = sum(values) if values else None
-        target = target_in_force(indicator=indicator, at=at)
+        figure = indicator_figure_in(data, report, indicator, counted)
+        sources = (
+            [report] if indicator.cumulative else [r for r in counted if r.period.quarter <= report.period.quarter]
+        )
         facts.append(
             scoring.IndicatorFact(
-                indicator.name, target, actual, indicator.higher_is_better, tuple(r.pk for r in sources)
+                indicator.name, figure.target, figure.actual, indicator.higher_is_better, tuple(r.pk for r in sources)
             )
         )
         provenance.add(
             "indicators",
             lambda: {
                 "name": indicator.name,
-                "target": str(target),
+                "target": str(figure.target),
                 "target_at": at.date().isoformat(),
-                "actual": None if actual is None else str(actual),
+                "actual": _str(figure.actual),
                 "cumulative": indicator.cumulative,
                 "report_ids": [r.pk for r in sources],
-                "rate": _str(
-                    scoring.indicator_rate(actual=actual, target=target, higher_is_better=indicator.higher_is_better)
-                ),
+                "rate": _str(figure.rate),
             },
         )
     return facts
@@ -522,7 +529,8 @@ def _submission_facts(periods, reports, quarter, provenance) -> list[scoring.Sub
             continue
         report = by_period.get(period.pk)
         submitted = report.first_submitted_on if report else None
-        facts.append(scoring.SubmissionFact(period.quarter, period.due_on, submitted, getattr(report, "returns", 0)))
+        returns, status = getattr(report, "returns", 0), report.status if report else None
+        facts.append(scoring.SubmissionFact(period.quarter, period.due_on, submitted, returns, status))
         provenance.add(
             "submissions",
             lambda: {

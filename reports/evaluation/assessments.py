@@ -19,11 +19,11 @@ from decimal import Decimal
 from django.db.models import Count, DecimalField, F, Q, QuerySet, Sum
 from django.utils import timezone
 
+from budgets import rules as budget_rules
 from initiatives.models import Plan, Task
 from reports.evaluation import scoring
 from reports.evaluation.annual import PlanData, TaskView, plan_data, weights_current
-from reports.models import ReportingPeriod, ScoringWeights, TaskAssessment
-from reports.progress import rules
+from reports.models import ReportingPeriod, ScoringWeights, TaskAssessment, TaskStatus
 from reports.progress.services import periods_ensure
 
 # Tasks judged at a time when rows are recomputed: memory stays flat on a large plan.
@@ -36,10 +36,9 @@ CHUNK = 1000
 def _plan_year_column(data: PlanData, task: Task, year: int) -> tuple[int, int, str]:
     """The budget column that holds the plan year's amounts: where the budget chart puts the task's spending."""
     for line in data.budget_lines(task):
-        for amount in line.amounts:
-            column = amount.column
-            if rules.column_covers_year(from_year=column.from_year, to_year=column.to_year, year=year):
-                return column.to_year, column.from_year or 0, column.label
+        column = budget_rules.plan_year_column(amounts=line.amounts, year=year)
+        if column is not None:
+            return column.to_year, column.from_year or 0, column.label
     return year, year, f"'{year % 100}년"
 
 
@@ -50,15 +49,17 @@ def _row(
     due = [s for s in view.facts.submissions if s.due_on < as_of]
     report = view.report
     components = view.assessment.components
-    quarter_over = as_of >= rules.quarter_end(data.plan.year, period.quarter)
+    # settled once the report is due: until then an overdue reason may still appear (judged at today)
+    today = timezone.localdate()
+    settled = today > period.due_on
     column_to_year, column_from_year, column_label = _plan_year_column(data, view.task, data.plan.year)
     return TaskAssessment(
         task_id=view.task.pk,
         period=period,
         revision=view.task.revision,
         as_of=as_of,
-        valid_until=None if quarter_over else as_of,
-        status=view.assessment.status or "",
+        valid_until=None if settled else today,
+        status=view.assessment.status,
         explanation=view.assessment.explanation,
         indicator=components["indicator"],
         milestone=components["milestone"],
@@ -133,7 +134,7 @@ def _retotal(rows: QuerySet, weights: ScoringWeights) -> None:
     as_dict = weights.as_dict()
     for row in stale:
         components = {name: getattr(row, name) for name in scoring.COMPONENTS}
-        row.total = scoring.task_total(scoring.Assessment(components, row.status or None, []), as_dict)
+        row.total = scoring.task_total(scoring.Assessment(components, TaskStatus(row.status), []), as_dict)
         row.weights_version = weights.version
     TaskAssessment.objects.bulk_update(stale, ["total", "weights_version"], batch_size=500)
 
@@ -202,7 +203,7 @@ class Stored:
     weights: ScoringWeights
 
     def quarter(self, quarter: int, status: str | None = None) -> QuerySet:
-        """The rows of ``quarter``; only those of ``status`` when given ("" is 판단 불가)."""
+        """The rows of ``quarter``; only those of ``status`` (a ``TaskStatus``) when given."""
         rows = self.rows.filter(period__quarter=quarter)
         return rows if status is None else rows.filter(status=status)
 
@@ -240,12 +241,11 @@ def group_sums(rows: QuerySet, keys: tuple[str, ...], *, quarter: int, by_budget
         rows.values(*keys, "column_to_year", "column_from_year", "column_label")
         .annotate(
             tasks=Count("pk"),
-            on_track=Count("pk", filter=Q(status=scoring.ON_TRACK)),
-            attention=Count("pk", filter=Q(status=scoring.ATTENTION)),
-            delayed=Count("pk", filter=Q(status=scoring.DELAYED)),
-            undetermined=Count("pk", filter=Q(status="")),
+            **{status.value: Count("pk", filter=Q(status=status)) for status in TaskStatus},
             available_sum=Sum("available"),
             spent_sum=Sum("spent"),
+            rate_spent_sum=Sum("rate_spent"),
+            rate_available_sum=Sum("rate_available"),
             submitted=Count("pk", filter=Q(report_quarter=quarter)),
             scored=Count("pk", filter=scored),
             score_sum=Sum(F("total") * F("available"), filter=scored, output_field=score)
@@ -259,11 +259,6 @@ def group_sums(rows: QuerySet, keys: tuple[str, ...], *, quarter: int, by_budget
         )
         .order_by()
     )
-
-
-def rate_facts(spent: int | None, available: int | None) -> list[scoring.BudgetFact]:
-    """Σ 지출액 누계 and Σ 예산현액 of the lines with both, as one fact for ``scoring.execution_rate``."""
-    return [] if spent is None else [scoring.BudgetFact("", available, spent)]
 
 
 def explanations(*, plan: Plan, tasks: QuerySet) -> dict[tuple[int, int], str]:

@@ -5,8 +5,14 @@ from decimal import Decimal
 import plotly.graph_objects as go
 
 from initiatives.charts import Chart, as_float, base_layout
+from reports.models import TaskStatus
 
-STATUS_COLOURS = {"정상": "#198754", "주의": "#ffc107", "지연": "#dc3545", "판단 불가": "#adb5bd"}
+STATUS_COLOURS = {
+    TaskStatus.ON_TRACK: "#198754",
+    TaskStatus.ATTENTION: "#ffc107",
+    TaskStatus.DELAYED: "#dc3545",
+    TaskStatus.UNDETERMINED: "#adb5bd",
+}
 
 
 def score_by_group(chart_id: str, title: str, labels: list[str], scores: list[Decimal | None]) -> Chart:
@@ -30,14 +36,17 @@ def budget_plan_vs_execution(chart_id: str, years: list[str], planned: list[int]
     return Chart(chart_id, "연도별 예산 계획 대비 집행 (백만원)", figure, ["연도", "계획", "집행"], rows)
 
 
-def status_counts(chart_id: str, labels: list[str], counts: dict[str, list[int]]) -> Chart:
+def status_counts(chart_id: str, labels: list[str], counts: dict[TaskStatus, list[int]]) -> Chart:
     """Stacked bars of task status (정상/주의/지연/판단 불가) per group or quarter."""
     figure = go.Figure(
-        [go.Bar(x=labels, y=values, name=name, marker_color=STATUS_COLOURS[name]) for name, values in counts.items()]
+        [
+            go.Bar(x=labels, y=values, name=status.label, marker_color=STATUS_COLOURS[status])
+            for status, values in counts.items()
+        ]
     )
     figure.update_layout(**base_layout("과제 상태", barmode="stack"))
-    rows = [[label, *[counts[name][i] for name in counts]] for i, label in enumerate(labels)]
-    return Chart(chart_id, "과제 상태", figure, ["구분", *counts], rows)
+    rows = [[label, *[counts[status][i] for status in counts]] for i, label in enumerate(labels)]
+    return Chart(chart_id, "과제 상태", figure, ["구분", *(status.label for status in counts)], rows)
 
 
 def submission_completeness(chart_id: str, quarters: list[str], series: dict[str, list[int]]) -> Chart:

@@ -10,14 +10,12 @@ from decimal import Decimal
 
 from django.db.models import Count, QuerySet, Sum
 
+from budgets import rules as budget_rules
 from budgets.models import BudgetAmount
 from initiatives.models import Plan
 from reports.evaluation import charts, scoring
-from reports.evaluation.assessments import QuarterTotals, Stored, group_sums, rate_facts, stored
-from reports.models import ProgressReport, ReportEvent, ScoringWeights
-
-STATUS_NAMES = [scoring.ON_TRACK, scoring.ATTENTION, scoring.DELAYED]
-UNDETERMINED = "판단 불가"
+from reports.evaluation.assessments import QuarterTotals, Stored, group_sums, stored
+from reports.models import ProgressReport, ReportEvent, ScoringWeights, TaskStatus
 
 
 def _pct(value: Decimal | None) -> Decimal | None:
@@ -31,11 +29,11 @@ class Rollup:
     key: object
     label: str
     task_count: int = 0
-    status_counts: dict = field(
-        default_factory=lambda: {scoring.ON_TRACK: 0, scoring.ATTENTION: 0, scoring.DELAYED: 0, None: 0}
-    )
+    status_counts: dict[TaskStatus, int] = field(default_factory=lambda: dict.fromkeys(TaskStatus, 0))
     available: int = 0
     spent: int = 0
+    rate_spent: int = 0  # Σ of the lines with both figures: the 집행률 rule's own sums
+    rate_available: int = 0
     submitted: int = 0
     scored: int = 0
     score_sum: Decimal = Decimal(0)
@@ -48,15 +46,12 @@ class Rollup:
     def add(self, sums: dict) -> None:
         """Add a group's sums (a row of ``assessments.group_sums``)."""
         self.task_count += sums["tasks"]
-        for name, key in [
-            ("on_track", scoring.ON_TRACK),
-            ("attention", scoring.ATTENTION),
-            ("delayed", scoring.DELAYED),
-        ]:
-            self.status_counts[key] += sums[name]
-        self.status_counts[None] += sums["undetermined"]
+        for status in TaskStatus:
+            self.status_counts[status] += sums[status.value]
         self.available += sums["available_sum"] or 0
         self.spent += sums["spent_sum"] or 0
+        self.rate_spent += sums["rate_spent_sum"] or 0
+        self.rate_available += sums["rate_available_sum"] or 0
         for name in ("submitted", "scored", "samples", "due", "on_time", "returns"):
             setattr(self, name, getattr(self, name) + (sums[name] or 0))
         self.score_sum += sums["score_sum"] or 0
@@ -73,7 +68,7 @@ class Rollup:
 
     @property
     def execution_rate(self) -> Decimal | None:
-        return scoring.quantize(Decimal(self.spent) / self.available) if self.available else None
+        return budget_rules.execution_rate(spent=self.rate_spent, available=self.rate_available)
 
     @property
     def completeness(self) -> Decimal | None:
@@ -81,7 +76,7 @@ class Rollup:
 
     @property
     def undetermined(self) -> int:
-        return self.status_counts[None]
+        return self.status_counts[TaskStatus.UNDETERMINED]
 
     @property
     def late_or_missing(self) -> int:
@@ -143,20 +138,14 @@ class PlanDashboard:
 
     @property
     def status_counts(self) -> list[tuple[str, int]]:
-        counts = self.total.status_counts
-        return [*((name, counts[name]) for name in STATUS_NAMES), (UNDETERMINED, counts[None])]
-
-
-def stored_status(status: str) -> str | None:
-    """The dashboard's status choice as stored ("" is 판단 불가); None for every status."""
-    return None if not status else "" if status == UNDETERMINED else status
+        return [(status.label, count) for status, count in self.total.status_counts.items()]
 
 
 def plan_dashboard(
     *, plan: Plan, tasks: QuerySet, quarter: int, weights: ScoringWeights, status: str = ""
 ) -> PlanDashboard:
     selection = stored(plan=plan, tasks=tasks, weights=weights)
-    chosen = stored_status(status)
+    chosen = TaskStatus(status) if status else None
     rollups = plan_rollups(selection, quarter=quarter, status=chosen)
     rows = selection.quarter(quarter, chosen)
     totals = selection.quarter_totals(quarter, chosen)
@@ -175,10 +164,7 @@ def plan_dashboard(
         charts.status_counts(
             "chart-status",
             [a.label for a in areas],
-            {
-                name: [a.status_counts[key] for a in areas]
-                for name, key in [*zip(STATUS_NAMES, STATUS_NAMES, strict=True), (UNDETERMINED, None)]
-            },
+            {status: [a.status_counts[status] for a in areas] for status in TaskStatus},
         ),
         _budget_chart(tasks.values("pk") if chosen is None else rows.values("task_id"), rollups.executed),
         _completeness_chart(totals),
@@ -229,7 +215,7 @@ def _trend_chart(totals: dict[int, QuarterTotals]) -> charts.Chart:
     for quarter in range(1, 5):
         sums = totals[quarter]
         achievement.append(_pct(scoring.mean_from_sums(sums.indicator_sum, sums.indicator_count)))
-        execution.append(_pct(scoring.execution_rate(rate_facts(sums.rate_spent, sums.rate_available))))
+        execution.append(_pct(budget_rules.execution_rate(spent=sums.rate_spent, available=sums.rate_available)))
     return charts.quarterly_trend(
         "chart-trend",
         [f"{q}분기" for q in range(1, 5)],

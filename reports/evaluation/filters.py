@@ -2,9 +2,9 @@ import django_filters
 
 from initiatives.filters import PlainSelect
 from initiatives.models import Department, Plan, StrategicArea, Task
+from reports.models import TaskStatus
 
 QUARTERS = [(str(q), f"{q}분기") for q in range(1, 5)]
-STATUSES = [("정상", "정상"), ("주의", "주의"), ("지연", "지연"), ("판단 불가", "판단 불가")]
 
 
 class DashboardFilter(django_filters.FilterSet):
@@ -24,7 +24,7 @@ class DashboardFilter(django_filters.FilterSet):
         empty_label="전체",
         widget=PlainSelect,
     )
-    status = django_filters.ChoiceFilter(label="상태", choices=STATUSES, method="keep", empty_label="전체")
+    status = django_filters.ChoiceFilter(label="상태", choices=TaskStatus.choices, method="keep", empty_label="전체")
 
     class Meta:
         model = Task

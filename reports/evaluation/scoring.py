@@ -8,13 +8,11 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
+from budgets import rules as budget_rules
+from reports.models import TaskStatus
 from reports.progress import rules
 from reports.progress.rules import expected_fraction, month_end
 
-# Achievement above this counts as this much (a huge over-achievement cannot hide other failures).
-ACHIEVEMENT_CAP = Decimal("1.2")
-# 초과달성 from this rate up; 달성 from 1.0; below 1.0 미달성.
-OVER_ACHIEVED_FROM = Decimal("1.1")
 # Task status thresholds on pace (value ÷ what is expected by the end of the quarter).
 STATUS_DELAYED_BELOW = Decimal("0.7")
 STATUS_ATTENTION_BELOW = Decimal("0.9")
@@ -23,6 +21,7 @@ BUDGET_ATTENTION_BELOW = Decimal("0.8")
 MILESTONE_DELAYED_DAYS = 30
 GRADES = [(Decimal(90), "S"), (Decimal(80), "A"), (Decimal(70), "B"), (Decimal(60), "C"), (Decimal(0), "D")]
 COMPONENTS = ("indicator", "milestone", "budget", "timeliness")
+PERFORMANCE_COMPONENTS = ("indicator", "milestone", "budget")
 COMPONENT_LABELS = {
     "indicator": "성과지표",
     "milestone": "추진일정",
@@ -30,7 +29,12 @@ COMPONENT_LABELS = {
     "timeliness": "보고 적시성",
 }
 
-ON_TRACK, ATTENTION, DELAYED = "정상", "주의", "지연"
+ON_TRACK, ATTENTION, DELAYED, UNDETERMINED = (
+    TaskStatus.ON_TRACK,
+    TaskStatus.ATTENTION,
+    TaskStatus.DELAYED,
+    TaskStatus.UNDETERMINED,
+)
 
 
 @dataclass(frozen=True)
@@ -40,6 +44,11 @@ class IndicatorFact:
     actual: Decimal | None
     higher_is_better: bool = True
     report_ids: tuple[int, ...] = ()
+
+    @property
+    def rate(self) -> Decimal | None:
+        """달성률 (``rules.achievement_rate``)."""
+        return rules.achievement_rate(actual=self.actual, target=self.target, higher_is_better=self.higher_is_better)
 
 
 @dataclass(frozen=True)
@@ -65,6 +74,7 @@ class SubmissionFact:
     due_on: datetime.date
     first_submitted_on: datetime.date | None
     returns: int = 0
+    status: str | None = None  # the quarter's report status now; None without a report
 
 
 @dataclass
@@ -74,6 +84,7 @@ class TaskFacts:
     quarter: int
     non_budget: bool = False
     has_report: bool = False
+    report_quarter: int | None = None  # the quarter of the report the figures come from
     indicators: list[IndicatorFact] = field(default_factory=list)
     milestones: list[MilestoneFact] = field(default_factory=list)
     budgets: list[BudgetFact] = field(default_factory=list)
@@ -87,49 +98,26 @@ def quantize(value: Decimal | None, places: str = "0.0001") -> Decimal | None:
 # ---------------------------------------------------------------- indicators
 
 
-def indicator_rate(*, actual: Decimal | None, target: Decimal | None, higher_is_better: bool) -> Decimal | None:
-    """actual ÷ target, direction-aware. Target 0: met when the actual is 0 (lower is better) or any
-    value (higher is better); no value or no target: None, and the indicator is left out."""
-    if actual is None or target is None:
-        return None
-    if target == 0:
-        if higher_is_better:
-            return Decimal(1)
-        return Decimal(1) if actual == 0 else Decimal(0)
-    return rules.achievement_rate(actual=actual, target=target, higher_is_better=higher_is_better) or Decimal(0)
-
-
-def achievement_class(rate: Decimal | None) -> str | None:
-    if rate is None:
-        return None
-    if rate >= OVER_ACHIEVED_FROM:
-        return "초과달성"
-    return "달성" if rate >= 1 else "미달성"
-
-
 def indicator_component(facts: list[IndicatorFact], quarter: int) -> Decimal | None:
     """Mean of each indicator's pace (rate ÷ expected by now), capped; indicators without a rate left out."""
     paces = [pace for pace in (_indicator_pace(f, quarter) for f in facts) if pace is not None]
     if not paces:
         return None
-    return quantize(sum(min(p, ACHIEVEMENT_CAP) for p in paces) / len(paces))
+    return quantize(sum(min(p, rules.ACHIEVEMENT_CAP) for p in paces) / len(paces))
 
 
 def _indicator_pace(fact: IndicatorFact, quarter: int) -> Decimal | None:
-    rate = indicator_rate(actual=fact.actual, target=fact.target, higher_is_better=fact.higher_is_better)
-    return None if rate is None else rate / expected_fraction(quarter)
+    return None if fact.rate is None else fact.rate / expected_fraction(quarter)
 
 
 # ---------------------------------------------------------------- milestones
 
 
 def milestone_days_late(fact: MilestoneFact, as_of: datetime.date) -> int:
-    """Days past the end of the planned month: to completion, or to ``as_of`` while unfinished."""
-    if fact.planned_end is None or fact.status == "cancelled":
-        return 0
-    deadline = month_end(fact.planned_end)
-    finished = fact.actual_end if fact.status == "done" else None
-    return max(0, ((finished or as_of) - deadline).days)
+    """``rules.milestone_days_late`` of a milestone fact."""
+    return rules.milestone_days_late(
+        planned_end=fact.planned_end, status=fact.status, actual_end=fact.actual_end, as_of=as_of
+    )
 
 
 def milestone_component(facts: list[MilestoneFact], as_of: datetime.date) -> tuple[Decimal | None, int, int]:
@@ -145,11 +133,8 @@ def milestone_component(facts: list[MilestoneFact], as_of: datetime.date) -> tup
 
 
 def execution_rate(facts: list[BudgetFact]) -> Decimal | None:
-    """Σ 지출액 누계 ÷ Σ 예산현액 over lines with both figures."""
-    pairs = [(f.spent, f.available) for f in facts if f.spent is not None and f.available]
-    if not pairs:
-        return None
-    return quantize(Decimal(sum(s for s, _ in pairs)) / sum(a for _, a in pairs))
+    """A task's 집행률 (``budgets.rules.lines_execution_rate``) from its budget facts."""
+    return budget_rules.lines_execution_rate([(f.spent, f.available) for f in facts])
 
 
 def budget_component(facts: list[BudgetFact], quarter: int, non_budget: bool) -> Decimal | None:
@@ -180,55 +165,101 @@ def timeliness_component(facts: list[SubmissionFact], as_of: datetime.date) -> t
 @dataclass
 class Assessment:
     components: dict[str, Decimal | None]
-    status: str | None
+    status: TaskStatus
     reasons: list[str]
+    notes: list[str] = field(default_factory=list)  # what the figures are based on, not signals
 
     @property
     def explanation(self) -> str:
-        if self.status is None:
-            return "판단 불가: " + "; ".join(self.reasons)
-        return f"{self.status}: " + ("; ".join(self.reasons) if self.reasons else "모든 기준 충족")
+        reasons = "; ".join(self.reasons) or ("모든 기준 충족" if self.status == ON_TRACK else "")
+        notes = f" ({'; '.join(self.notes)})" if self.notes else ""
+        return f"{self.status.label}: {reasons}{notes}"
 
 
-def _percent(value: Decimal) -> str:
-    return f"{(value * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP)}%"
+Signal = tuple[TaskStatus, str]
 
 
-def assess(facts: TaskFacts, *, as_of: datetime.date) -> Assessment:
-    """Components and the derived status (정상/주의/지연), always with the reasons in words."""
+def assess(facts: TaskFacts, *, as_of: datetime.date, today: datetime.date | None = None) -> Assessment:
+    """Components and the derived status (정상/주의/지연), always with the reasons in words.
+
+    ``as_of`` is the day the quarter is judged at; ``today`` (default ``as_of``) tells whether its report is overdue."""
     q = facts.quarter
-    expected = expected_fraction(q)
     components = {
         "indicator": indicator_component(facts.indicators, q),
         "milestone": milestone_component(facts.milestones, as_of)[0],
         "budget": budget_component(facts.budgets, q, facts.non_budget),
         "timeliness": timeliness_component(facts.submissions, as_of)[0],
     }
+    submissions = _submission_signals(facts, today or as_of)
     if not facts.has_report:
-        return Assessment(components, None, [f"{q}분기까지 승인·제출된 보고가 없습니다"])
-    signals: list[tuple[str, str]] = []
+        reasons = [f"{q}분기까지 승인·제출된 보고가 없습니다", *(reason for _, reason in submissions)]
+        return Assessment(components, UNDETERMINED, reasons)
+    signals = [
+        *_indicator_signals(facts),
+        *_budget_signals(facts),
+        *_milestone_signals(facts, as_of),
+        *submissions,
+    ]
+    levels = {level for level, _ in signals}
+    status = DELAYED if DELAYED in levels else ATTENTION if ATTENTION in levels else ON_TRACK
+    return Assessment(components, status, [reason for _, reason in signals], _notes(facts, components))
+
+
+def _indicator_signals(facts: TaskFacts) -> list[Signal]:
+    q, signals = facts.quarter, []
     for fact in facts.indicators:
         pace = _indicator_pace(fact, q)
         if pace is not None and pace < STATUS_ATTENTION_BELOW:
             level = DELAYED if pace < STATUS_DELAYED_BELOW else ATTENTION
-            rate = indicator_rate(actual=fact.actual, target=fact.target, higher_is_better=fact.higher_is_better)
-            signals.append((level, f"지표 '{fact.name}' 달성률 {_percent(rate)}, {q}분기 기대치 {_percent(expected)}"))
+            expected = rules.percent_text(expected_fraction(q))
+            signals.append(
+                (level, f"지표 '{fact.name}' 달성률 {rules.percent_text(fact.rate)}, {q}분기 기대치 {expected}")
+            )
+    return signals
+
+
+def _budget_signals(facts: TaskFacts) -> list[Signal]:
     rate = None if facts.non_budget else execution_rate(facts.budgets)
-    if rate is not None:
-        pace = rate / expected
-        if rate > 1:
-            signals.append((ATTENTION, f"집행률 {_percent(rate)}: 예산현액 초과 집행"))
-        elif pace < BUDGET_ATTENTION_BELOW:
-            level = DELAYED if pace < BUDGET_DELAYED_BELOW else ATTENTION
-            signals.append((level, f"집행률 {_percent(rate)}, {q}분기 기대치 {_percent(expected)}"))
+    if rate is None:
+        return []
+    q, expected = facts.quarter, expected_fraction(facts.quarter)
+    if rate > 1:
+        return [(ATTENTION, f"집행률 {rules.percent_text(rate)}: 예산현액 초과 집행")]
+    pace = rate / expected
+    if pace >= BUDGET_ATTENTION_BELOW:
+        return []
+    level = DELAYED if pace < BUDGET_DELAYED_BELOW else ATTENTION
+    return [(level, f"집행률 {rules.percent_text(rate)}, {q}분기 기대치 {rules.percent_text(expected)}")]
+
+
+def _milestone_signals(facts: TaskFacts, as_of: datetime.date) -> list[Signal]:
+    signals = []
     for fact in facts.milestones:
         days = milestone_days_late(fact, as_of)
         if days:
             level = DELAYED if days >= MILESTONE_DELAYED_DAYS else ATTENTION
             signals.append((level, f"일정 '{fact.label}' {days}일 지연"))
-    levels = {level for level, _ in signals}
-    status = DELAYED if DELAYED in levels else ATTENTION if ATTENTION in levels else ON_TRACK
-    return Assessment(components, status, [reason for _, reason in signals])
+    return signals
+
+
+def _submission_signals(facts: TaskFacts, today: datetime.date) -> list[Signal]:
+    """The quarter's own report when it is overdue, as the review inbox lists it (lateness itself is scored)."""
+    own = next((f for f in facts.submissions if f.quarter == facts.quarter), None)
+    if own is None:
+        return []
+    due = f"{own.due_on.month}월 {own.due_on.day}일"
+    if rules.is_overdue(due_on=own.due_on, today=today, status=own.status):
+        return [(ATTENTION, f"{own.quarter}분기 보고 기한({due}) 경과: 미제출")]
+    return []
+
+
+def _notes(facts: TaskFacts, components: dict[str, Decimal | None]) -> list[str]:
+    notes = []
+    if facts.report_quarter is not None and facts.report_quarter != facts.quarter:
+        notes.append(f"{facts.report_quarter}분기 보고 기준")
+    if not any(components[name] is not None for name in PERFORMANCE_COMPONENTS):
+        notes.append("점수 없음: 성과지표·추진일정·예산 집행 중 판단할 항목이 없습니다")
+    return notes
 
 
 def weighted_total(components: dict[str, Decimal | None], weights: dict[str, int]) -> Decimal | None:
@@ -242,10 +273,12 @@ def weighted_total(components: dict[str, Decimal | None], weights: dict[str, int
 
 
 def task_total(assessment: Assessment, weights: dict[str, int]) -> Decimal | None:
-    """A task with no report at all gets no score (판단 불가) rather than one made of lateness alone."""
-    if assessment.status is None:
+    """No score from lateness alone: a task needs a report (else 판단 불가) and at least one of
+    indicators, milestones or budget with a value."""
+    components = assessment.components
+    if assessment.status == UNDETERMINED or all(components[name] is None for name in PERFORMANCE_COMPONENTS):
         return None
-    return weighted_total(assessment.components, weights)
+    return weighted_total(components, weights)
 
 
 def grade(total: Decimal | None) -> str:

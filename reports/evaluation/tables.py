@@ -4,8 +4,6 @@ from django.utils.html import format_html
 
 from reports.evaluation import scoring
 
-STATUS_CLASS = {"정상": "on_track", "주의": "attention", "지연": "delayed", "": "undetermined"}
-
 
 class DashboardTaskTable(tables.Table):
     """A quarter's stored assessments (``TaskAssessment``), sorted and paged by the database.
@@ -32,8 +30,8 @@ class DashboardTaskTable(tables.Table):
     def render_status(self, record):
         return format_html(
             '<span class="badge status-{}">{}</span><div class="small">{}</div>',
-            STATUS_CLASS[record.status],
-            record.status or "판단 불가",
+            record.status,
+            record.get_status_display(),
             record.explanation,
         )
 

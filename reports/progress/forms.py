@@ -4,6 +4,7 @@ is merely incomplete (allowed in a draft) is checked by ``services.submit_proble
 from django import forms
 from django.forms import modelformset_factory
 
+from budgets import rules as budget_rules
 from reports.models import BudgetExecution, IndicatorResult, MilestoneProgress, ProgressReport, ReportingPeriod
 from reports.progress import rules
 
@@ -108,7 +109,7 @@ class BudgetExecutionForm(forms.ModelForm):
         required=False,
         localize=True,
         min_value=0,
-        max_value=rules.MAX_SPENT_MILLION_WON,
+        max_value=budget_rules.MAX_SPENT_MILLION_WON,
         error_messages={**NUMBER_ERRORS, "invalid": "정수(백만원)만 입력하세요 (예: 1,234)."},
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )

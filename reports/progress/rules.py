@@ -1,12 +1,26 @@
-"""Pure rules of quarterly reporting: numbers and dates in, answers out. No database access."""
+"""Pure rules of quarterly reporting: the quarter calendar, achievement, milestone lateness and overdue reports.
+
+Numbers and dates in, numbers and words out; no database access. Every page, export, form, template
+formula and command calls these (the offline template's 달성률 formula is written by
+``achievement_formula`` beside the rule it mirrors)."""
 
 import calendar
 import datetime
-from decimal import Decimal
+from collections.abc import Sequence
+from decimal import ROUND_HALF_UP, Decimal
 
-# Values past these are typing mistakes, not results.
+# Values past this are typing mistakes, not results.
 MAX_INDICATOR_VALUE = Decimal("1000000000")
-MAX_SPENT_MILLION_WON = 100_000_000
+
+# Achievement above this counts as this much (a huge over-achievement cannot hide other failures).
+ACHIEVEMENT_CAP = Decimal("1.2")
+# 초과달성 from this rate up; 달성 from 1.0; below 1.0 미달성.
+OVER_ACHIEVED_FROM = Decimal("1.1")
+RATE_PLACES = Decimal("0.0001")
+PERCENT_PLACES = Decimal("0.1")
+
+
+# ---------------------------------------------------------------- the quarter calendar
 
 
 def quarter_dates(*, year: int, quarter: int) -> tuple[datetime.date, datetime.date]:
@@ -16,32 +30,68 @@ def quarter_dates(*, year: int, quarter: int) -> tuple[datetime.date, datetime.d
     return opens_on, next_quarter + datetime.timedelta(days=9)
 
 
-def expected_fraction(quarter: int) -> Decimal:
-    """Share of the year's target or budget expected by the end of the quarter (linear)."""
-    return Decimal(quarter) / 4
-
-
 def quarter_end(year: int, quarter: int) -> datetime.date:
     """The last day of the quarter: the date its figures are judged at once it is over."""
     month = 3 * quarter
     return datetime.date(year, month, calendar.monthrange(year, month)[1])
 
 
+def judged_on(*, year: int, quarter: int, today: datetime.date) -> datetime.date:
+    """The day a quarter's figures are judged at: its last day, or today while it is still running."""
+    return min(quarter_end(year, quarter), today)
+
+
+def expected_fraction(quarter: int) -> Decimal:
+    """Share of the year's target or budget expected by the end of the quarter (linear)."""
+    return Decimal(quarter) / 4
+
+
 def month_end(day: datetime.date) -> datetime.date:
     return day.replace(day=calendar.monthrange(day.year, day.month)[1])
 
 
-def achievement_rate(
-    *, actual: Decimal | None, target: Decimal | None, higher_is_better: bool = True
-) -> Decimal | None:
-    """actual ÷ target (or target ÷ actual when lower is better); None where it cannot be judged."""
-    if actual is None or target is None or target == 0:
+# ---------------------------------------------------------------- achievement
+
+
+def actual_to_date(*, cumulative: bool, values: Sequence[Decimal | None]) -> Decimal | None:
+    """An indicator's actual as of a quarter, from its reports' values in quarter order (latest last).
+
+    A cumulative indicator reports its running total, so the latest report's value is the figure; a
+    periodic one reports each quarter's own figure, so the quarters add up."""
+    if cumulative:
+        return values[-1] if values else None
+    present = [v for v in values if v is not None]
+    return sum(present, Decimal(0)) if present else None
+
+
+def achievement_rate(*, actual: Decimal | None, target: Decimal | None, higher_is_better: bool) -> Decimal | None:
+    """달성률: actual ÷ target (target ÷ actual when lower is better), at most ``ACHIEVEMENT_CAP``.
+
+    No value or no target: None (not judged). Target 0: met (1) when higher is better; when lower is
+    better, met if the actual is 0 too, else 0. Lower is better and an actual of 0 against a positive
+    target beats any target: the cap."""
+    if actual is None or target is None:
         return None
+    if target == 0:
+        return Decimal(1) if higher_is_better or actual == 0 else Decimal(0)
     if higher_is_better:
-        return Decimal(actual) / Decimal(target)
-    if actual == 0:
-        return None
-    return Decimal(target) / Decimal(actual)
+        rate = Decimal(actual) / Decimal(target)
+    elif actual == 0:
+        rate = ACHIEVEMENT_CAP
+    else:
+        rate = Decimal(target) / Decimal(actual)
+    return min(max(rate, Decimal(0)), ACHIEVEMENT_CAP).quantize(RATE_PLACES, rounding=ROUND_HALF_UP)
+
+
+def achievement_formula(*, actual: str, target: str, higher_is_better: bool, earlier: Decimal | None = None) -> str:
+    """``achievement_rate`` of ``actual_to_date`` as a spreadsheet formula over two cell references (the offline
+    template's 달성률); ``earlier`` is what a periodic indicator's earlier quarters add to the typed value."""
+    cap, value = ACHIEVEMENT_CAP, f"({actual}+{earlier})" if earlier else actual
+    if higher_is_better:
+        rate = f"IF({target}=0,1,MIN({cap},MAX(0,{value}/{target})))"
+    else:
+        rate = f"IF({target}=0,IF({value}=0,1,0),IF({value}=0,{cap},MIN({cap},MAX(0,{target}/{value}))))"
+    return f'=IF(OR({actual}="",{target}=""),"",ROUND({rate},4))'
 
 
 def is_off_target(rate: Decimal | None) -> bool:
@@ -49,35 +99,44 @@ def is_off_target(rate: Decimal | None) -> bool:
     return rate is not None and rate < 1
 
 
-def execution_figures(*, available: int | None, spent: int | None) -> tuple[int | None, Decimal | None]:
-    """집행잔액 (available − spent) and 집행률 (spent ÷ available)."""
-    if available is None or spent is None:
-        return None, None
-    balance = available - spent
-    rate = Decimal(spent) / Decimal(available) if available else None
-    return balance, rate
+def achievement_class(rate: Decimal | None) -> str | None:
+    if rate is None:
+        return None
+    if rate >= OVER_ACHIEVED_FROM:
+        return "초과달성"
+    return "달성" if rate >= 1 else "미달성"
 
 
-def is_overspent(*, available: int | None, spent: int | None) -> bool:
-    return available is not None and spent is not None and spent > available
+def percent_text(rate: Decimal | None) -> str:
+    """A rate as people read it, on every page and chart: 0.2675 → "26.8%", 0.5 → "50%"; none → "–"."""
+    if rate is None:
+        return "–"
+    percent = (Decimal(rate) * 100).quantize(PERCENT_PLACES, rounding=ROUND_HALF_UP)
+    return f"{percent:f}".removesuffix(".0") + "%"
 
 
-def milestone_is_late(*, planned_end: datetime.date | None, actual_end: datetime.date | None, status: str) -> bool:
-    """Late when reported 지연, or finished after the month the plan gave."""
-    if status == "late":
-        return True
-    if planned_end is None or actual_end is None:
-        return False
-    return (actual_end.year, actual_end.month) > (planned_end.year, planned_end.month)
+# ---------------------------------------------------------------- milestones
 
 
-def covers_year(*, start: datetime.date, end: datetime.date | None, year: int) -> bool:
-    """A milestone belongs to a year's reports when its span touches that year."""
-    return start.year <= year and (end is None or end.year >= year)
+def milestone_days_late(
+    *, planned_end: datetime.date | None, status: str, actual_end: datetime.date | None, as_of: datetime.date
+) -> int:
+    """Days past the end of the planned month: to completion, or to ``as_of`` while unfinished."""
+    if planned_end is None or status == "cancelled":
+        return 0
+    finished = actual_end if status == "done" else None
+    return max(0, ((finished or as_of) - month_end(planned_end)).days)
 
 
-def column_covers_year(*, from_year: int | None, to_year: int, year: int) -> bool:
-    return (from_year is None or from_year <= year) and year <= to_year
+def milestone_is_late(
+    *, planned_end: datetime.date | None, status: str, actual_end: datetime.date | None, as_of: datetime.date
+) -> bool:
+    """Late when reported 지연, or past its planned month (finished after it, or unfinished at ``as_of``)."""
+    days = milestone_days_late(planned_end=planned_end, status=status, actual_end=actual_end, as_of=as_of)
+    return status == "late" or days > 0
+
+
+# ---------------------------------------------------------------- reporting
 
 
 def is_overdue(*, due_on: datetime.date, today: datetime.date, status: str | None) -> bool:

@@ -12,6 +12,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
+from budgets import rules as budget_rules
 from initiatives.models import Plan
 from reports.models import ProgressReport, ReportingPeriod
 from reports.progress import services
@@ -58,7 +59,7 @@ def _values(report: ProgressReport, quarter: int, rng: random.Random) -> dict:
     for execution in report.budget_executions.select_related("budget_line").prefetch_related(
         "budget_line__amounts__column"
     ):
-        available = services.available_budget(amounts=list(execution.budget_line.amounts.all()), year=year).amount
+        available = budget_rules.available_budget(amounts=list(execution.budget_line.amounts.all()), year=year).amount
         spent = int((Decimal(available or 0) * pace * Decimal(rng.randint(50, 115)) / 100).quantize(Decimal(1)))
         explanation = "[예시] 집행 일정 앞당김" if available is not None and spent > available else ""
         data["budget_executions"][execution.pk] = {"spent_to_date": spent, "explanation": explanation}

@@ -3,12 +3,71 @@
 import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
+from decimal import Decimal
 
+from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import Exists, F, OuterRef, Prefetch, QuerySet
+from django.utils import timezone
 
-from initiatives.models import Plan, Task
-from reports.models import ProgressReport, ReportEvent, ReportingPeriod
+from budgets import rules as budget_rules
+from initiatives.models import Indicator, Plan, Task
+from reports.models import IndicatorResult, ProgressReport, ReportEvent, ReportingPeriod
 from reports.progress import permissions, rules
+
+
+def target_in_force(*, indicator: Indicator, at: datetime.datetime) -> Decimal:
+    """The target as it stood at ``at``: the old value of the first change made after it, else the current one."""
+    later = [c for c in indicator.target_changes.all() if c.changed_at > at]
+    return later[0].old_target if later else indicator.target
+
+
+def period_start(period: ReportingPeriod) -> datetime.datetime:
+    """When the quarter opened: the moment whose targets its reports are judged against."""
+    return timezone.make_aware(datetime.datetime.combine(period.opens_on, datetime.time.min))
+
+
+COUNTED = (ProgressReport.Status.SUBMITTED, ProgressReport.Status.APPROVED)
+
+
+@dataclass(frozen=True)
+class IndicatorFigure:
+    """An indicator's achievement in a report: the target in force, the actual to date and the 달성률."""
+
+    target: Decimal
+    actual: Decimal | None
+    rate: Decimal | None
+
+
+def indicator_figure(
+    *, indicator: Indicator, at: datetime.datetime, earlier: list[Decimal | None], value: Decimal | None
+) -> IndicatorFigure:
+    """The figure of ``value`` reported after the counted ``earlier`` values (quarter order)."""
+    target = target_in_force(indicator=indicator, at=at)
+    actual = rules.actual_to_date(cumulative=indicator.cumulative, values=[*earlier, value])
+    rate = rules.achievement_rate(actual=actual, target=target, higher_is_better=indicator.higher_is_better)
+    return IndicatorFigure(target=target, actual=actual, rate=rate)
+
+
+def indicator_figures(
+    *, task_id: int, period: ReportingPeriod, values: dict[int, Decimal | None]
+) -> dict[int, IndicatorFigure]:
+    """Indicator pk → its figure in the task's report of ``period``, for ``values`` (typed or stored) after the
+    task's earlier submitted or approved quarters. Two queries: the indicators with their target changes, the
+    earlier values."""
+    indicators = Indicator.objects.filter(pk__in=values).prefetch_related("target_changes")
+    earlier: dict[int, list[Decimal | None]] = {pk: [] for pk in values}
+    rows = IndicatorResult.objects.filter(
+        indicator__in=list(values),
+        report__task=task_id,
+        report__status__in=COUNTED,
+        report__period__plan=period.plan_id,
+        report__period__quarter__lt=period.quarter,
+    ).order_by("report__period__quarter")
+    for indicator_id, actual in rows.values_list("indicator_id", "actual"):
+        earlier[indicator_id].append(actual)
+    at = period_start(period)
+    return {i.pk: indicator_figure(indicator=i, at=at, earlier=earlier[i.pk], value=values[i.pk]) for i in indicators}
 
 
 def periods_for_plan(*, plan: Plan) -> list[ReportingPeriod]:
@@ -131,3 +190,42 @@ def late_change_register(*, plan: Plan) -> QuerySet[ReportEvent]:
         .select_related("report__task__department", "report__period", "actor", "exception__granted_by")
         .order_by("-at")
     )
+
+
+def _typed_number(text: str) -> Decimal | None:
+    """A number as the report form reads it (Korean thousands separators allowed); anything else is None."""
+    field = forms.DecimalField(localize=True, required=False)
+    try:
+        return field.clean(text)
+    except ValidationError:
+        return None
+
+
+def typed_figures(*, report: ProgressReport, typed: dict[str, str]) -> dict[str, dict[str, str]]:
+    """The live figures for values being typed into the report form, by the rules of the saved page:
+    ``indicator-<pk>`` → 달성률, ``line-<pk>`` → 집행잔액 and 집행률. Unknown keys are left out."""
+    indicator_values = {
+        int(key.split("-")[1]): _typed_number(text)
+        for key, text in typed.items()
+        if key.startswith("indicator-") and key[10:].isdigit()
+    }
+    own = set(report.indicator_results.values_list("indicator_id", flat=True))
+    figures = indicator_figures(
+        task_id=report.task_id, period=report.period, values={k: v for k, v in indicator_values.items() if k in own}
+    )
+    answer = {f"indicator-{pk}": {"rate": rules.percent_text(f.rate)} for pk, f in figures.items()}
+    lines = report.budget_executions.select_related("budget_line").prefetch_related("budget_line__amounts__column")
+    year = report.period.plan.year
+    for execution in lines:
+        key = f"line-{execution.budget_line_id}"
+        if key not in typed:
+            continue
+        spent = _typed_number(typed[key])
+        spent = None if spent is None else int(spent)
+        available = budget_rules.available_budget(amounts=execution.budget_line.amounts.all(), year=year).amount
+        balance = budget_rules.balance(available=available, spent=spent)
+        answer[key] = {
+            "balance": "–" if balance is None else f"{balance:,}",
+            "rate": rules.percent_text(budget_rules.execution_rate(spent=spent, available=available)),
+        }
+    return answer

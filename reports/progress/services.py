@@ -7,7 +7,6 @@ Every write leaves a ``ReportEvent`` with who, when, and each old and new value.
 
 import datetime
 from contextlib import contextmanager
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Iterable
 
@@ -17,7 +16,9 @@ from django.db import transaction
 from django.db.models import F, QuerySet
 from django.utils import timezone
 
-from budgets.models import BudgetAmount, BudgetLine
+from budgets import rules as budget_rules
+from budgets.models import BudgetLine
+from initiatives import rules as plan_rules
 from initiatives.models import Indicator, IndicatorTargetChange, Plan, Task
 from reports.models import (
     BudgetExecution,
@@ -29,7 +30,7 @@ from reports.models import (
     ReportEvent,
     ReportingPeriod,
 )
-from reports.progress import permissions, rules
+from reports.progress import permissions, rules, selectors
 
 Status = ProgressReport.Status
 State = ReportingPeriod.State
@@ -141,16 +142,6 @@ def _ensure_editable(user, report: ProgressReport) -> LateChangeException | None
 # ---------------------------------------------------------------- targets and budgets
 
 
-def target_in_force(*, indicator: Indicator, at: datetime.datetime) -> Decimal:
-    """The target as it stood at ``at``: the old value of the first change made after it, else the current one."""
-    later = [c for c in indicator.target_changes.all() if c.changed_at > at]
-    return later[0].old_target if later else indicator.target
-
-
-def period_start(period: ReportingPeriod) -> datetime.datetime:
-    return timezone.make_aware(datetime.datetime.combine(period.opens_on, datetime.time.min))
-
-
 def indicator_change_target(*, indicator: Indicator, new_target: Decimal, reason: str, user, now=None) -> Indicator:
     if not permissions.can_change_targets(user):
         raise PermissionDenied("목표는 정보기획담당관만 바꿀 수 있습니다.")
@@ -170,25 +161,6 @@ def indicator_change_target(*, indicator: Indicator, new_target: Decimal, reason
         indicator.target = new_target
         indicator.save(update_fields=["target"])
     return indicator
-
-
-@dataclass(frozen=True)
-class AvailableBudget:
-    """예산현액 of a budget line for a year, read from the plan's table."""
-
-    amount: int | None
-    column_label: str = ""
-    merged: bool = False
-
-
-def available_budget(*, amounts: list[BudgetAmount], year: int) -> AvailableBudget:
-    """The plan's amount in the column covering ``year``; a merged column ('16년∼'17년) is flagged."""
-    for amount in amounts:
-        column = amount.column
-        if rules.column_covers_year(from_year=column.from_year, to_year=column.to_year, year=year):
-            merged = column.from_year != column.to_year
-            return AvailableBudget(amount=amount.amount, column_label=column.label, merged=merged)
-    return AvailableBudget(amount=None)
 
 
 # ---------------------------------------------------------------- reports
@@ -217,7 +189,7 @@ def report_start(*, task: Task, period: ReportingPeriod, user, now=None) -> Prog
         MilestoneProgress.objects.bulk_create(
             MilestoneProgress(report=report, milestone=m)
             for m in task.milestones.all()
-            if rules.covers_year(start=m.start, end=m.end, year=year)
+            if plan_rules.covers_year(start=m.start, end=m.end, year=year)
         )
         lines = BudgetLine.objects.filter(table__task=task, table__non_budget=False)
         BudgetExecution.objects.bulk_create(BudgetExecution(report=report, budget_line=line) for line in lines)
@@ -403,13 +375,15 @@ def reports_save_many(*, items: list[tuple[ProgressReport, int, dict]], user, no
     return sum(1 for r in reports if changes[r.pk])
 
 
-def submit_problems(report: ProgressReport) -> dict[str, str]:
+def submit_problems(report: ProgressReport, *, today: datetime.date | None = None) -> dict[str, str]:
     """What must be filled or explained before the report can be submitted, keyed by field."""
     children = _children(report)
+    period = report.period
+    as_of = rules.judged_on(year=period.plan.year, quarter=period.quarter, today=today or timezone.localdate())
     return {
         **_narrative_problems(report),
         **_indicator_problems(report, children["indicator_results"]),
-        **_milestone_problems(children["milestone_progress"]),
+        **_milestone_problems(children["milestone_progress"], as_of),
         **_budget_problems(report.period.plan.year, children["budget_executions"]),
     }
 
@@ -424,27 +398,26 @@ def _narrative_problems(report: ProgressReport) -> dict[str, str]:
 
 def _indicator_problems(report: ProgressReport, results: list[IndicatorResult]) -> dict[str, str]:
     problems = {}
-    at = period_start(report.period)
+    figures = selectors.indicator_figures(
+        task_id=report.task_id, period=report.period, values={r.indicator_id: r.actual for r in results}
+    )
     for result in results:
         key = f"indicator_results-{result.pk}"
         if result.actual is None:
             problems[f"{key}-actual"] = "실적 값을 입력하세요."
             continue
-        target = target_in_force(indicator=result.indicator, at=at)
-        rate = rules.achievement_rate(
-            actual=result.actual, target=target, higher_is_better=result.indicator.higher_is_better
-        )
-        if rules.is_off_target(rate) and not result.comment.strip():
-            problems[f"{key}-comment"] = f"목표({target:,g}) 미달성입니다. 사유를 적어야 제출할 수 있습니다."
+        figure = figures[result.indicator_id]
+        if rules.is_off_target(figure.rate) and not result.comment.strip():
+            problems[f"{key}-comment"] = f"목표({figure.target:,g}) 미달성입니다. 사유를 적어야 제출할 수 있습니다."
     return problems
 
 
-def _milestone_problems(rows: list[MilestoneProgress]) -> dict[str, str]:
+def _milestone_problems(rows: list[MilestoneProgress], as_of: datetime.date) -> dict[str, str]:
     problems = {}
     for progress in rows:
         key = f"milestone_progress-{progress.pk}"
         late = rules.milestone_is_late(
-            planned_end=progress.milestone.end, actual_end=progress.actual_end, status=progress.status
+            planned_end=progress.milestone.end, status=progress.status, actual_end=progress.actual_end, as_of=as_of
         )
         if late and not progress.delay_reason.strip():
             problems[f"{key}-delay_reason"] = "지연된 일정은 지연 사유를 적어야 합니다."
@@ -460,8 +433,8 @@ def _budget_problems(year: int, rows: list[BudgetExecution]) -> dict[str, str]:
         if execution.spent_to_date is None:
             problems[f"{key}-spent_to_date"] = "지출액 누계를 입력하세요 (없으면 0)."
             continue
-        available = available_budget(amounts=list(execution.budget_line.amounts.all()), year=year)
-        overspent = rules.is_overspent(available=available.amount, spent=execution.spent_to_date)
+        available = budget_rules.available_budget(amounts=list(execution.budget_line.amounts.all()), year=year)
+        overspent = budget_rules.is_overspent(available=available.amount, spent=execution.spent_to_date)
         if overspent and not execution.explanation.strip():
             problems[f"{key}-explanation"] = (
                 f"지출액 누계가 예산현액({available.amount:,}백만원)을 넘습니다. 사유를 적어야 제출할 수 있습니다."

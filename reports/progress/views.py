@@ -3,11 +3,12 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from budgets import rules as budget_rules
 from initiatives.models import Indicator
 from initiatives.selectors import plan_latest
 from reports.models import ReportingPeriod
@@ -71,24 +72,24 @@ def report_start(request, task_pk: int, period_pk: int):
 def _annotate_rows(bundle: ReportFormBundle) -> None:
     """Give each row the plan figures it is judged against (target in force, 예산현액)."""
     report = bundle.report
-    at = services.period_start(report.period)
-    for form in bundle.formsets["indicator_results"].forms:
-        if form.instance.pk is None:
-            continue
-        indicator = form.instance.indicator
-        form.target = services.target_in_force(indicator=indicator, at=at)
-        form.rate = rules.achievement_rate(
-            actual=form.instance.actual, target=form.target, higher_is_better=indicator.higher_is_better
-        )
+    indicator_forms = [f for f in bundle.formsets["indicator_results"].forms if f.instance.pk is not None]
+    figures = selectors.indicator_figures(
+        task_id=report.task_id,
+        period=report.period,
+        values={f.instance.indicator_id: f.instance.actual for f in indicator_forms},
+    )
+    for form in indicator_forms:
+        form.figure = figures[form.instance.indicator_id]
+        form.off_target = rules.is_off_target(form.figure.rate)
     year = report.period.plan.year
     for form in bundle.formsets["budget_executions"].forms:
         if form.instance.pk is None:
             continue
         amounts = list(form.instance.budget_line.amounts.all())
-        form.available = services.available_budget(amounts=amounts, year=year)
-        form.balance, form.rate = rules.execution_figures(
-            available=form.available.amount, spent=form.instance.spent_to_date
-        )
+        form.available = budget_rules.available_budget(amounts=amounts, year=year)
+        spent = form.instance.spent_to_date
+        form.balance = budget_rules.balance(available=form.available.amount, spent=spent)
+        form.rate = budget_rules.execution_rate(spent=spent, available=form.available.amount)
 
 
 def _render_form(request, bundle: ReportFormBundle, status: int = 200):
@@ -146,6 +147,14 @@ def report_detail(request, pk: int):
         "bundle": _read_only_bundle(report),
     }
     return render(request, "reports/report_detail.html", context)
+
+
+@login_required
+@require_GET
+def report_figures(request, pk: int):
+    """달성률, 집행잔액 and 집행률 for the values being typed: the form's live figures come from the server's rules."""
+    report = permissions.get_report_for_user(request.user, pk)
+    return JsonResponse(selectors.typed_figures(report=report, typed=request.GET.dict()))
 
 
 def _read_only_bundle(report):

@@ -28,11 +28,13 @@ from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from budgets import rules as budget_rules
 from budgets.models import BudgetLine
 from gov30.spreadsheets import UploadRefused, escape_text, unescape_text
+from initiatives import rules as plan_rules
 from initiatives.models import Indicator, Milestone, Task
 from reports.models import BudgetExecution, IndicatorResult, MilestoneProgress, ProgressReport, ReportingPeriod
-from reports.progress import forms, permissions, rules, services
+from reports.progress import forms, permissions, rules, selectors, services
 
 INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
@@ -166,9 +168,16 @@ def template_workbook(handle: IO[bytes], *, user, period: ReportingPeriod) -> No
     for task in _tasks_for(user, period):
         report = ProgressReport.objects.filter(task=task, period=period).first()
         current = _current_values(report)
-        for indicator in task.indicators.filter(year=year).order_by("order"):
+        indicators = list(task.indicators.filter(year=year).order_by("order"))
+        # the target in force and the earlier quarters' part of the actual, as the report page judges them
+        figures = selectors.indicator_figures(
+            task_id=task.pk, period=period, values={i.pk: Decimal(0) for i in indicators}
+        )
+        for indicator in indicators:
             r = rows["성과지표"]
             result = current["indicator"].get(indicator.pk)
+            figure = figures[indicator.pk]
+            earlier = None if indicator.cumulative else figure.actual
             _put(
                 sheets["성과지표"],
                 r,
@@ -179,16 +188,18 @@ def template_workbook(handle: IO[bytes], *, user, period: ReportingPeriod) -> No
                     task.title,
                     indicator.name,
                     indicator.unit,
-                    float(indicator.target),
+                    float(figure.target),
                     _num(result and result.actual),
-                    f'=IF(OR(H{r}="",G{r}=0),"",H{r}/G{r})',
+                    rules.achievement_formula(
+                        actual=f"H{r}", target=f"G{r}", higher_is_better=indicator.higher_is_better, earlier=earlier
+                    ),
                     result.comment if result else "",
                 ],
             )
             sheets["성과지표"].cell(row=r, column=9).number_format = "0.0%"
             rows["성과지표"] += 1
         for milestone in task.milestones.order_by("order"):
-            if not rules.covers_year(start=milestone.start, end=milestone.end, year=year):
+            if not plan_rules.covers_year(start=milestone.start, end=milestone.end, year=year):
                 continue
             r = rows["추진일정"]
             progress = current["milestone"].get(milestone.pk)
@@ -218,7 +229,7 @@ def template_workbook(handle: IO[bytes], *, user, period: ReportingPeriod) -> No
         ):
             r = rows["예산집행"]
             execution = current["budget"].get(line.pk)
-            available = services.available_budget(amounts=list(line.amounts.all()), year=year).amount
+            available = budget_rules.available_budget(amounts=list(line.amounts.all()), year=year).amount
             _put(
                 sheets["예산집행"],
                 r,
@@ -230,8 +241,8 @@ def template_workbook(handle: IO[bytes], *, user, period: ReportingPeriod) -> No
                     line.name,
                     available,
                     execution and execution.spent_to_date,
-                    f'=IF(OR(G{r}="",F{r}=""),"",F{r}-G{r})',
-                    f'=IF(OR(G{r}="",F{r}="",F{r}=0),"",G{r}/F{r})',
+                    budget_rules.balance_formula(spent=f"G{r}", available=f"F{r}"),
+                    budget_rules.execution_rate_formula(spent=f"G{r}", available=f"F{r}"),
                     execution.explanation if execution else "",
                 ],
             )

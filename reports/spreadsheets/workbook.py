@@ -11,17 +11,16 @@ from dataclasses import dataclass
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
+from budgets import rules as budget_rules
 from budgets.models import BudgetAmount, BudgetTable
 from budgets.services import budget_summary
 from initiatives.models import Department, Plan, StrategicArea, Task
 from reports.evaluation import scoring
-from reports.evaluation.annual import PlanData, plan_data, weights_current
+from reports.evaluation.annual import PlanData, indicator_figure_in, plan_data, weights_current
 from reports.evaluation.assessments import explanations, stored
 from reports.evaluation.dashboards import PlanRollups, plan_rollups
-from reports.models import Evaluation, ReportEvent
+from reports.models import Evaluation, ReportEvent, TaskStatus
 from reports.progress import rules
-from reports.progress.rules import achievement_rate, execution_figures
-from reports.progress.services import available_budget
 from reports.spreadsheets.xlsx import Column, Sheet, SheetWriter, new_workbook
 
 SHEET_TITLES = ["요약", "과제별 실적", "성과지표", "추진일정", "예산", "평가 결과", "마감 후 변경"]
@@ -68,10 +67,7 @@ def summary_sheet(rollups: PlanRollups | None, quarter: int, title: str) -> Shee
                     level,
                     group.label,
                     group.task_count,
-                    group.status_counts[scoring.ON_TRACK],
-                    group.status_counts[scoring.ATTENTION],
-                    group.status_counts[scoring.DELAYED],
-                    group.undetermined,
+                    *(group.status_counts[status] for status in TaskStatus),
                     group.score,
                     group.left_out,
                     group.available,
@@ -85,10 +81,7 @@ def summary_sheet(rollups: PlanRollups | None, quarter: int, title: str) -> Shee
         Column("구분", width=12),
         Column("명칭", width=40),
         Column("과제 수", "int", 8),
-        Column("정상", "int", 7),
-        Column("주의", "int", 7),
-        Column("지연", "int", 7),
-        Column("판단 불가", "int", 9),
+        *(Column(status.label, "int", 9) for status in TaskStatus),
         Column("종합 점수", "decimal", 10),
         Column("점수 없어 제외된 과제", "int", 10),
         Column("예산현액(백만원)", "money"),
@@ -145,6 +138,11 @@ def task_quarter_sheet(data: PlanData, explained: dict[tuple[int, int], str]) ->
 def indicator_sheet(data: PlanData) -> Sheet:
     tasks = {t.pk: t for t in data.tasks}
 
+    counted: dict[int, list] = {}
+    for report in data.reports:
+        if report.status in data.statuses:
+            counted.setdefault(report.task_id, []).append(report)
+
     def rows() -> Iterator[list]:
         for report in sorted(data.reports, key=lambda r: (r.task_id, r.period.quarter)):
             task = tasks[report.task_id]
@@ -153,20 +151,19 @@ def indicator_sheet(data: PlanData) -> Sheet:
                 result = results.get(indicator.pk)
                 if result is None:
                     continue
-                rate = achievement_rate(
-                    actual=result.actual, target=indicator.target, higher_is_better=indicator.higher_is_better
-                )
+                figure = indicator_figure_in(data, report, indicator, counted.get(task.pk, []))
                 yield [
                     task.number,
                     task.title,
                     indicator.name,
                     indicator.unit,
-                    indicator.target,
+                    figure.target,
                     report.period.quarter,
                     report.get_status_display(),
                     result.actual,
-                    _rate(rate),
-                    scoring.achievement_class(rate) or "",
+                    figure.actual,
+                    _rate(figure.rate),
+                    rules.achievement_class(figure.rate) or "",
                     result.comment,
                     indicator.source_text,
                 ]
@@ -180,6 +177,7 @@ def indicator_sheet(data: PlanData) -> Sheet:
         Column("분기", "int", 6),
         Column("보고 상태", width=9),
         Column("실적", "decimal", 10),
+        Column("누계 실적", "decimal", 10),
         Column("달성률", "pct", 9),
         Column("달성 구분", width=9),
         Column("설명", width=30),
@@ -260,8 +258,10 @@ def budget_sheet(data: PlanData, quarter: int) -> Sheet:
             executions = data.report_rows(report).budget_executions if report else []
             spent = {e.budget_line_id: e.spent_to_date for e in executions}
             for line in summary.lines:
-                available = available_budget(amounts=list(line.line.amounts.all()), year=year).amount
-                balance, rate = execution_figures(available=available, spent=spent.get(line.line.pk))
+                available = budget_rules.available_budget(amounts=list(line.line.amounts.all()), year=year).amount
+                line_spent = spent.get(line.line.pk)
+                balance = budget_rules.balance(available=available, spent=line_spent)
+                rate = budget_rules.execution_rate(spent=line_spent, available=available)
                 for column, amount in zip(summary.columns, line.cells, strict=True):
                     yield [
                         task.number,

@@ -1,6 +1,7 @@
 from django import template
 
 from reports.models import MilestoneProgress, ProgressReport
+from reports.progress import rules
 
 register = template.Library()
 
@@ -20,3 +21,9 @@ def report_status_label(code: str) -> str:
 @register.filter
 def change_value(value: str, field: str) -> str:
     return LABELS.get(field, {}).get(value, value)
+
+
+@register.filter
+def percent(rate) -> str:
+    """A rate as ``rules.percent_text`` writes it everywhere else (a row without figures reads "")."""
+    return rules.percent_text(None if rate == "" else rate)

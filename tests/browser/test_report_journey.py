@@ -21,7 +21,8 @@ NARRATIVE = {
 
 def fill_report(page) -> list[str]:
     """Every indicator at its target, milestones in progress, spending, narrative and 자체 진단."""
-    targets = [o.get_attribute("data-target") for o in page.locator("output.achievement").all()]
+    cells = page.locator("output.achievement").all()
+    targets = [o.locator("xpath=ancestor::tr/td[contains(@class, 'num')][1]").inner_text() for o in cells]
     for i, target in enumerate(targets):
         page.fill(f"#id_indicator_results-{i}-actual", target)
     for select in page.locator("select[name^='milestone_progress-'][name$='-status']").all():
@@ -84,10 +85,15 @@ def test_officer_reports_reviewer_returns_officer_fixes_reviewer_approves(
     expect(page.locator("input[name='report-self_assessment'][value='on_track']")).to_be_checked()
     assert_accessible(page, "보고 작성 (오류)")
 
-    # Fixed and submitted.
+    # Fixed: the live 달성률 comes from the server's rule, and is what the saved report shows.
     page.fill("#id_indicator_results-0-actual", targets[0])
+    live = page.locator("output.achievement").first
+    expect(live).to_have_text(re.compile(r"^\d+(\.\d)?%$"))
+    typed_rate = live.inner_text()
+    expect(page.locator("output.execution-rate").first).to_have_text(re.compile(r"^\d+(\.\d)?%$"))
     page.get_by_role("button", name="제출").click()
     expect(page).to_have_url(report_url)
+    expect(page.locator("table").filter(has_text="달성률").locator("tbody tr").first).to_contain_text(typed_rate)
     expect(page.locator("[role=status]")).to_contain_text("제출했습니다")
     expect(page.locator("dd .badge").first).to_have_text("제출")
     assert_accessible(page, "보고 (담당자)")

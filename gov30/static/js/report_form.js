@@ -1,38 +1,37 @@
 // Live achievement, balance and execution rate while the officer types (no inline scripts: CSP).
 (function () {
   "use strict";
-  function parse(value) {
-    var cleaned = String(value || "").replace(/,/g, "").trim();
-    if (cleaned === "" || isNaN(cleaned)) return null;
-    return Number(cleaned);
+  // The figures (달성률, 집행잔액, 집행률) come from the server's rules (/reports/<id>/figures/), not a copy here.
+  var form = document.querySelector("form[data-figures-url]");
+  if (form) {
+    var outputs = form.querySelectorAll("output[data-figure]");
+    var timer = null;
+    var refresh = function () {
+      var query = new URLSearchParams();
+      outputs.forEach(function (output) {
+        var input = document.getElementById(output.dataset.input);
+        if (input) query.set(output.dataset.figure, input.value);
+      });
+      fetch(form.dataset.figuresUrl + "?" + query.toString(), { credentials: "same-origin" })
+        .then(function (response) { return response.ok ? response.json() : {}; })
+        .then(function (figures) {
+          outputs.forEach(function (output) {
+            var figure = figures[output.dataset.figure];
+            var kind = output.classList.contains("balance") ? "balance" : "rate";
+            if (figure && figure[kind] !== undefined) output.textContent = figure[kind];
+          });
+        })
+        .catch(function () {});
+    };
+    outputs.forEach(function (output) {
+      var input = document.getElementById(output.dataset.input);
+      if (!input) return;
+      input.addEventListener("input", function () {
+        clearTimeout(timer);
+        timer = setTimeout(refresh, 250);
+      });
+    });
   }
-  function percent(ratio) { return Math.round(ratio * 100) + "%"; }
-  function bind(output, compute) {
-    var input = document.getElementById(output.dataset.input);
-    if (!input) return;
-    input.addEventListener("input", function () { output.textContent = compute(parse(input.value)); });
-  }
-  document.querySelectorAll("output.achievement").forEach(function (output) {
-    var target = parse(output.dataset.target);
-    var higher = output.dataset.higherIsBetter === "1";
-    bind(output, function (actual) {
-      if (actual === null || !target) return "–";
-      if (higher) return percent(actual / target);
-      return actual === 0 ? "–" : percent(target / actual);
-    });
-  });
-  document.querySelectorAll("output.balance").forEach(function (output) {
-    var available = parse(output.dataset.available);
-    bind(output, function (spent) {
-      return spent === null || available === null ? "–" : (available - spent).toLocaleString("ko-KR");
-    });
-  });
-  document.querySelectorAll("output.execution-rate").forEach(function (output) {
-    var available = parse(output.dataset.available);
-    bind(output, function (spent) {
-      return spent === null || !available ? "–" : percent(spent / available);
-    });
-  });
   // One submission per click: disable the buttons once the form is sent.
   document.querySelectorAll("form").forEach(function (form) {
     form.addEventListener("submit", function (event) {

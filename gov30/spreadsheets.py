@@ -5,6 +5,7 @@ leading apostrophe; ``unescape_text`` removes exactly that on import. An uploade
 checked before openpyxl sees it: Python's zipfile will happily inflate a bomb.
 """
 
+import datetime
 import zipfile
 from typing import IO
 
@@ -92,22 +93,36 @@ class EscapedResourceMixin:
             row[field.column_name] = ""  # an empty xlsx cell is an empty text, as exported
         return super().import_field(field, instance, row, is_m2m, **kwargs)
 
-    def _is_text(self, attribute: str | None) -> bool:
+    def _model_field(self, attribute: str | None) -> models.Field | None:
         try:
-            model_field = self._meta.model._meta.get_field(attribute or "")
+            return self._meta.model._meta.get_field(attribute or "")
         except FieldDoesNotExist:
-            return False
+            return None
+
+    def _is_text(self, attribute: str | None) -> bool:
+        model_field = self._model_field(attribute)
         return isinstance(model_field, (models.CharField, models.TextField)) and not model_field.null
 
 
 class PlanDataResource(EscapedResourceMixin, resources.ModelResource):
     """The base of the admin's plan-data resources: escaped text, rows matched by ``id``, an unchanged
-    re-import skipped (and shown as skipped), each row validated by the model."""
+    re-import skipped (and shown as skipped), xlsx date cells read as dates, each row validated by the model."""
 
     class Meta:
         skip_unchanged = True
         report_skipped = True
         clean_model_instances = True
+
+    def import_field(self, field, instance, row, is_m2m=False, **kwargs):
+        value = row.get(field.column_name)
+        if isinstance(value, datetime.datetime) and self._is_date(field.attribute):
+            # An xlsx date cell reads back as midnight; kept a datetime, it never equals the stored date.
+            row[field.column_name] = value.date()
+        return super().import_field(field, instance, row, is_m2m, **kwargs)
+
+    def _is_date(self, attribute: str | None) -> bool:
+        model_field = self._model_field(attribute)
+        return isinstance(model_field, models.DateField) and not isinstance(model_field, models.DateTimeField)
 
 
 class SafeImportForm(ImportForm):

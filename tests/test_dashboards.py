@@ -28,7 +28,7 @@ def approved(report, officer, reviewer):
     "url",
     [
         "/dashboard/",
-        "/dashboard/?quarter=1&status=정상",
+        "/dashboard/?quarter=1&status=on_track",
         "/dashboard/departments/",
         "/dashboard/schedule/",
         "/evaluation/",

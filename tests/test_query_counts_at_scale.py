@@ -32,7 +32,7 @@ def urls(plan: Plan) -> dict[str, dict[str, str]]:
         },
         "synth-reviewer": {
             "dashboard": "/dashboard/?quarter=2",
-            "dashboard filtered": f"/dashboard/?quarter=4&area={area.pk}&status=지연",
+            "dashboard filtered": f"/dashboard/?quarter=4&area={area.pk}&status=delayed",
             "department dashboard": "/dashboard/departments/?quarter=2",
             "schedule": "/dashboard/schedule/",
             "evaluation": "/evaluation/",

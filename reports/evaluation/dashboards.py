@@ -15,7 +15,14 @@ from budgets.models import BudgetAmount
 from initiatives.models import Plan
 from reports.evaluation import charts, scoring
 from reports.evaluation.assessments import QuarterTotals, Stored, group_sums, stored
-from reports.models import ProgressReport, ReportEvent, ScoringWeights, TaskStatus
+from reports.models import ProgressReport, ReportEvent, ReportingPeriod, ScoringWeights, TaskStatus
+from reports.progress.services import periods_ensure
+
+
+def default_quarter(*, plan: Plan) -> int:
+    """The quarter a dashboard (and its workbook) shows when none is chosen: the latest that has opened."""
+    started = [p.quarter for p in periods_ensure(plan=plan) if p.state != ReportingPeriod.State.SCHEDULED]
+    return max(started, default=1)
 
 
 def _pct(value: Decimal | None) -> Decimal | None:

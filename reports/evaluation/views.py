@@ -19,7 +19,7 @@ from reports.evaluation.tables import DashboardTaskTable
 from reports.models import Evaluation, ProgressReport, TaskScore
 from reports.progress import permissions
 from reports.progress.paging import paginate
-from reports.progress.services import ReportActionRefused, periods_ensure
+from reports.progress.services import ReportActionRefused
 
 
 def plan_and_years(request=None) -> tuple[Plan, list[int]]:
@@ -36,12 +36,6 @@ def _plan(request=None) -> Plan:
     return plan_and_years(request)[0]
 
 
-def _current_quarter(periods) -> str:
-    """The latest quarter that has opened, as the default view."""
-    started = [p.quarter for p in periods if p.state != "scheduled"]
-    return str(max(started, default=1))
-
-
 class CountedPaginator(Paginator):
     """Pages of rows already counted (by the roll-up): saves counting them again."""
 
@@ -50,13 +44,18 @@ class CountedPaginator(Paginator):
         self.__dict__["count"] = count  # fills the cached_property
 
 
-def _selection(request):
-    """The reviewer's dashboard selection: plan, filter, selected tasks, quarter and current weights."""
+def dashboard_selection(request) -> tuple[Plan, DashboardFilter]:
+    """The reviewer's dashboard selection (plan and filter); the filter's quarter defaults to the current one."""
     permissions.ensure_reviewer(request.user)
     plan, years = plan_and_years(request)
-    selection = DashboardFilter(request.GET or None, queryset=plan.tasks.all(), plan=plan, years=years)
-    quarter = int(selection.chosen("quarter") or _current_quarter(periods_ensure(plan=plan)))
-    return plan, selection, quarter, annual.weights_current()
+    quarter = dashboards.default_quarter(plan=plan)
+    return plan, DashboardFilter(request.GET, queryset=plan.tasks.all(), plan=plan, years=years, quarter=quarter)
+
+
+def _selection(request):
+    """The dashboard selection with its quarter and the current weights."""
+    plan, selection = dashboard_selection(request)
+    return plan, selection, selection.shown_quarter, annual.weights_current()
 
 
 @login_required

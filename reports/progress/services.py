@@ -11,7 +11,7 @@ from decimal import Decimal
 from typing import Any, Iterable
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F, QuerySet
 from django.utils import timezone
@@ -228,11 +228,20 @@ def display_value(value: Any) -> str:
     return str(value)
 
 
+def is_same_value(field, old: Any, new: Any) -> bool:
+    """Equal as the field's values (195.00 is 195, a date is its datetime at midnight), not as their text."""
+    try:
+        new = field.to_python(new)
+    except ValidationError:
+        return False
+    return display_value(old) == display_value(new) or (old is not None and old == new)
+
+
 def _apply(instance, values: dict[str, Any], label_prefix: str, changes: list[dict]) -> bool:
     changed = False
     for name, new in values.items():
         old = getattr(instance, name)
-        if display_value(old) == display_value(new):
+        if is_same_value(instance._meta.get_field(name), old, new):
             continue
         label = instance._meta.get_field(name).verbose_name
         changes.append(

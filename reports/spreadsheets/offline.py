@@ -647,7 +647,7 @@ class PreviewRow:
     number: int
     task: str
     status: str  # 신규, 변경, 변경 없음, 오류
-    changes: list[tuple[str, str, str]]
+    changes: list[tuple[str, str, str, str]]  # header, field, old, new (stored values)
     errors: list[str]
 
 
@@ -718,10 +718,11 @@ def _preview_row(resource, row, row_result) -> PreviewRow:
     for col in SHEETS[resource.sheet]:
         if col.role != "input":
             continue
+        field = resource._meta.model._meta.get_field(col.attribute)
         new = getattr(row_result.instance, col.attribute)
-        old = getattr(original, col.attribute) if original is not None else None
-        if services.display_value(old) != services.display_value(new):
-            changes.append((col.header, services.display_value(old), services.display_value(new)))
+        old = getattr(original, col.attribute) if original is not None else field.get_default()
+        if not services.is_same_value(field, old, new):  # the field name lets the page show a choice's label
+            changes.append((col.header, col.attribute, services.display_value(old), services.display_value(new)))
     return PreviewRow(resource.sheet, row["행"], label, STATUS_OF[row_result.import_type], changes, [])
 
 

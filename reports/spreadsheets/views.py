@@ -15,8 +15,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from gov30.spreadsheets import UploadRefused, check_xlsx
-from reports.evaluation.filters import DashboardFilter
-from reports.evaluation.views import plan_and_years
+from reports.evaluation.views import dashboard_selection
 from reports.models import ReportingPeriod
 from reports.progress import permissions
 from reports.progress.services import ReportActionRefused
@@ -100,13 +99,11 @@ def confirm(request, period_pk: int):
 @require_GET
 def workbook_download(request):
     """The evaluation workbook for the dashboard's current selection, streamed from a temporary file."""
-    permissions.ensure_reviewer(request.user)
-    plan, years = plan_and_years(request)
-    selection = DashboardFilter(request.GET or None, queryset=plan.tasks.all(), plan=plan, years=years)
+    plan, selection = dashboard_selection(request)
     data = selection.form.cleaned_data if selection.form.is_valid() else {}
     chosen = WorkbookFilter(
         plan=plan,
-        quarter=int(selection.chosen("quarter", "4")),
+        quarter=selection.shown_quarter,
         area=data.get("area"),
         department=data.get("department"),
     )

@@ -123,8 +123,6 @@ class Task(models.Model):
     background = models.TextField("추진 배경", blank=True)
     service_demand = models.TextField("서비스 수요 및 고객 대상", blank=True)
     goals = models.TextField("과제 목표 및 주요 내용", blank=True)
-    # Bumped whenever anything the task's stored assessments read changes (reports.evaluation.assessments).
-    revision = models.PositiveIntegerField("평가 산출 판", default=0, editable=False)
 
     class Meta:
         verbose_name = "대표과제"

@@ -375,7 +375,7 @@ class TaskAssessment(models.Model):
     """A task's assessment for one quarter from its submitted and approved reports, stored so that
     dashboards read one row per task.
 
-    A row is current while ``revision`` equals the task's and, for a quarter judged at an earlier
+    A row is current while ``revision`` equals the task's (``TaskRevision``) and, for a quarter judged at an earlier
     date than its end, while that date is today (``valid_until``); ``reports.evaluation.assessments`` keeps it so.
     """
 
@@ -419,3 +419,19 @@ class TaskAssessment(models.Model):
         verbose_name = "과제 분기 진단(저장)"
         verbose_name_plural = "과제 분기 진단(저장)"
         constraints = [models.UniqueConstraint(fields=["task", "period"], name="unique_assessment_per_task_quarter")]
+
+
+class TaskRevision(models.Model):
+    """How many times anything a task's stored assessments read has changed; a task without a row is at 0.
+
+    Kept here, not on ``Task``: only reporting reads it. ``reports.progress.services.tasks_changed`` bumps it.
+    """
+
+    task = models.OneToOneField(
+        Task, on_delete=models.CASCADE, primary_key=True, related_name="assessment_revision", verbose_name="과제"
+    )
+    revision = models.PositiveIntegerField("평가 산출 판", default=0)
+
+    class Meta:
+        verbose_name = "과제 평가 산출 판"
+        verbose_name_plural = "과제 평가 산출 판"

@@ -6,8 +6,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from initiatives.models import Task
-from reports.models import IndicatorResult, ProgressReport, ReportEvent
+from reports.models import IndicatorResult, ProgressReport, ReportEvent, TaskRevision
 from reports.progress import services
 from tests.factories import make_task
 
@@ -32,7 +31,7 @@ def items_for(reports, actual: int) -> list[tuple]:
 @pytest.mark.django_db
 def test_every_report_is_saved_with_its_history(plan, open_q1, officer):
     reports = drafts(plan, open_q1, officer, 3)
-    revisions = dict(Task.objects.filter(reports__in=reports).values_list("pk", "revision"))
+    revisions = dict(TaskRevision.objects.filter(task__reports__in=reports).values_list("task_id", "revision"))
     assert services.reports_save_many(items=items_for(reports, 7), user=officer) == 3
     for report in reports:
         report.refresh_from_db()
@@ -44,7 +43,7 @@ def test_every_report_is_saved_with_its_history(plan, open_q1, officer):
             "actual": ("", "7.00"),
         }
         assert event.actor == officer
-        assert Task.objects.get(pk=report.task_id).revision > revisions[report.task_id]
+        assert TaskRevision.objects.get(task=report.task_id).revision > revisions.get(report.task_id, 0)
 
 
 @pytest.mark.django_db

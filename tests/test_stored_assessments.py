@@ -10,9 +10,9 @@ from django.core.management import call_command
 from bench.synthetic import Spec, synthetic_generate
 from budgets import rules as budget_rules
 from budgets.models import BudgetAmount
-from initiatives.models import Plan, Task
+from initiatives.models import Plan
 from reports.evaluation import annual, assessments, scoring
-from reports.models import ProgressReport, ReportingPeriod, TaskAssessment, TaskStatus
+from reports.models import ProgressReport, ReportingPeriod, TaskAssessment, TaskRevision, TaskStatus
 from reports.progress import services
 from tests.conftest import complete_data
 
@@ -151,9 +151,9 @@ def _milestone(report, reviewer):
 )
 def test_every_kind_of_change_makes_the_next_read_recompute(plan, approved, reviewer, change, whole_plan):
     before = stored_all(plan)
-    revision = Task.objects.get(pk=approved.task_id).revision
+    revision = TaskRevision.objects.get(task=approved.task_id).revision
     change(approved, reviewer)
-    assert Task.objects.get(pk=approved.task_id).revision > revision
+    assert TaskRevision.objects.get(task=approved.task_id).revision > revision
     after = stored_all(plan)
     assert after == fresh_all(plan)
     mine = {key for key in after if key[0] == approved.task_id}

@@ -3,7 +3,7 @@
 The rows are computed by ``evaluation.assemble`` — the rules of ``reports.evaluation.scoring``, as the annual
 evaluation uses them — and hold what the dashboards show: status and reasons, the four components,
 budget figures, the counted report and the reporting discipline. A row is current while its
-``revision`` equals its task's; ``services.tasks_changed`` bumps that number whenever something the row was
+``revision`` equals its task's (``TaskRevision``, 0 without a row); ``services.tasks_changed`` bumps that number whenever something the row was
 computed from changes (a report or its rows, the plan's milestones, indicators, targets and budget, the
 quarters' dates — see ``reports.progress.signals``), and the next read recomputes the tasks whose rows are not
 current. A quarter not yet over is judged at today's date, so its rows also expire at the end of the
@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Count, DecimalField, F, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from budgets import rules as budget_rules
@@ -87,6 +88,8 @@ def _row(
     )
 
 
+# A task's current revision, read with the task itself (a LEFT JOIN: a task never changed has no row).
+TASK_REVISION = Coalesce("assessment_revision__revision", 0)
 STORED_FIELDS = [f.name for f in TaskAssessment._meta.concrete_fields if f.name not in ("id", "task", "period")]
 
 
@@ -97,7 +100,8 @@ def assessments_refresh(*, plan: Plan, tasks: QuerySet | None = None) -> int:
     selected = tasks if tasks is not None else plan.tasks.all()
     ids = list(selected.order_by("pk").values_list("pk", flat=True))
     for start in range(0, len(ids), CHUNK):
-        data = plan_data(plan=plan, tasks=Task.objects.filter(pk__in=ids[start : start + CHUNK]))
+        chunk = Task.objects.filter(pk__in=ids[start : start + CHUNK]).annotate(revision=TASK_REVISION)
+        data = plan_data(plan=plan, tasks=chunk)
         own = {(r.task_id, r.period_id): r.status for r in data.reports}
         rows = [
             _row(data, view, period, facts.as_of, own, weights)
@@ -143,11 +147,12 @@ def _retotal(rows: QuerySet, weights: ScoringWeights) -> None:
 
 
 def _current(plan: Plan, tasks: QuerySet, today: datetime.date) -> QuerySet:
-    return TaskAssessment.objects.filter(
+    # An alias, not a filter on the join: a filter would make it an INNER JOIN and drop the tasks without a row.
+    return TaskAssessment.objects.alias(task_revision=Coalesce("task__assessment_revision__revision", 0)).filter(
         Q(valid_until__isnull=True) | Q(valid_until__gte=today),
         period__plan=plan,
         task__in=tasks.values("pk"),
-        revision=F("task__revision"),
+        revision=F("task_revision"),
     )
 
 

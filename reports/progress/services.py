@@ -11,8 +11,8 @@ from decimal import Decimal
 from typing import Any, Iterable
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.core.exceptions import EmptyResultSet, PermissionDenied, ValidationError
+from django.db import connection, transaction
 from django.db.models import F, QuerySet
 from django.utils import timezone
 
@@ -29,6 +29,7 @@ from reports.models import (
     ProgressReport,
     ReportEvent,
     ReportingPeriod,
+    TaskRevision,
 )
 from reports.progress import permissions, rules, selectors
 
@@ -92,8 +93,23 @@ def period_set_state(*, period: ReportingPeriod, user, state: str) -> ReportingP
 
 
 def tasks_changed(task_ids: Iterable[int] | QuerySet) -> None:
-    """Mark the tasks' stored assessments out of date (``reports.evaluation.assessments`` judges them again when read)."""
-    Task.objects.filter(pk__in=task_ids).update(revision=F("revision") + 1)
+    """Mark the tasks' stored assessments out of date (``reports.evaluation.assessments`` judges them again when read).
+
+    One statement adds 1 to each task's ``TaskRevision``, creating at 1 the rows not there yet (no row is 0)."""
+    tasks = Task.objects.filter(pk__in=task_ids).values(changed_task=F("pk"))
+    try:
+        select, params = tasks.query.sql_with_params()
+    except EmptyResultSet:
+        return  # no task at all: no query, as an UPDATE of nothing
+    table = connection.ops.quote_name(TaskRevision._meta.db_table)
+    # The ORM's upsert can only set the new row's value, not add 1; SQLite and PostgreSQL share this syntax
+    # ("WHERE true" tells SQLite's parser that ON CONFLICT belongs to the INSERT, not to the SELECT).
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (task_id, revision) SELECT changed_task, 1 FROM ({select}) AS changed WHERE true"
+            f" ON CONFLICT (task_id) DO UPDATE SET revision = {table}.revision + 1",
+            params,
+        )
 
 
 # ---------------------------------------------------------------- why a report cannot be edited

@@ -9,7 +9,7 @@ from django.db.models.signals import post_delete, post_save
 
 from budgets.models import BudgetAmount, BudgetColumn, BudgetLine, BudgetTable
 from initiatives.models import Indicator, Milestone, Task
-from reports.models import ProgressReport, ReportingPeriod
+from reports.models import ProgressReport, ReportingPeriod, TaskRevision
 from reports.progress.services import tasks_changed
 
 
@@ -29,6 +29,11 @@ def _period(sender, instance, **kwargs) -> None:
     tasks_changed(Task.objects.filter(plan=instance.plan_id).values("pk"))
 
 
+def _task_deleted(sender, instance, **kwargs) -> None:
+    # A task's children are deleted before it, and their receivers bump (so re-create) its revision row.
+    TaskRevision.objects.filter(task_id=instance.pk).delete()
+
+
 RECEIVERS = {
     ProgressReport: _task,
     Milestone: _task,
@@ -45,3 +50,4 @@ def connect() -> None:
     for model, receiver in RECEIVERS.items():
         post_save.connect(receiver, sender=model, dispatch_uid=f"assessments-{model.__name__}-save")
         post_delete.connect(receiver, sender=model, dispatch_uid=f"assessments-{model.__name__}-delete")
+    post_delete.connect(_task_deleted, sender=Task, dispatch_uid="assessments-Task-delete")

@@ -19,7 +19,7 @@ def to_text(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("reports", "0003_stored_assessments"),
+        ("reports", "0004_taskrevision"),
     ]
 
     operations = [

@@ -2,7 +2,7 @@ import django_tables2 as tables
 from django.urls import reverse
 from django.utils.html import format_html
 
-from reports.evaluation import scoring
+from reports.progress import rules
 
 
 class DashboardTaskTable(tables.Table):
@@ -39,7 +39,7 @@ class DashboardTaskTable(tables.Table):
         return record.get_self_assessment_display() if record.report_id else "–"
 
     def render_execution(self, value):
-        return f"{scoring.quantize(value * 100, '0.1')}%"
+        return rules.percent_text(value)
 
     def render_report(self, record):
         if record.report_id is None:

@@ -389,7 +389,7 @@ def measure_import(*, plan: Plan, limit: int = IMPORT_ROWS) -> tuple[int, float,
         result = offline.preview(handle=BytesIO(content), user=user, period=period)
         if result.errors:
             raise RuntimeError(f"import preview has {len(result.errors)} errors: {result.errors[0].errors}")
-        offline.apply(pending=json.loads(json.dumps(offline.pending(result))), user=user, period=period)
+        offline.apply(pending=json.loads(offline.pending_json(result)), user=user, period=period)
         seconds = time.perf_counter() - started
         values = dict(result.values)
         transaction.set_rollback(True)

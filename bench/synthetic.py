@@ -352,7 +352,7 @@ def _periods(plan: Plan, latest: bool) -> list[ReportingPeriod]:
 
 
 @dataclass
-class TaskFacts:
+class PlanRows:
     """The plan figures a report's rows are made from (loaded once per chunk of tasks)."""
 
     indicators: list[Indicator]
@@ -360,9 +360,9 @@ class TaskFacts:
     lines: list[tuple[BudgetLine, int | None]]  # line, 예산현액 of the plan year
 
 
-def _task_facts(tasks: list[Task], year: int) -> dict[int, TaskFacts]:
+def _task_facts(tasks: list[Task], year: int) -> dict[int, PlanRows]:
     ids = [t.pk for t in tasks]
-    facts = {pk: TaskFacts([], [], []) for pk in ids}
+    facts = {pk: PlanRows([], [], []) for pk in ids}
     for indicator in Indicator.objects.filter(task__in=ids, year=year).order_by("task", "order"):
         facts[indicator.task_id].indicators.append(indicator)
     for milestone in Milestone.objects.filter(task__in=ids).order_by("task", "order"):
@@ -460,7 +460,7 @@ def _history(report: ProgressReport, period: ReportingPeriod, state: str, office
     return events
 
 
-def _indicator_rows(facts: TaskFacts, quarter: int, complete: bool, rng) -> list[IndicatorResult]:
+def _indicator_rows(facts: PlanRows, quarter: int, complete: bool, rng) -> list[IndicatorResult]:
     rows = []
     for indicator in facts.indicators:
         share = Decimal(quarter) / 4 if indicator.cumulative else Decimal(1) / 4
@@ -474,7 +474,7 @@ def _indicator_rows(facts: TaskFacts, quarter: int, complete: bool, rng) -> list
     return rows
 
 
-def _milestone_rows(facts: TaskFacts, year: int, quarter: int, rng) -> list[MilestoneProgress]:
+def _milestone_rows(facts: PlanRows, year: int, quarter: int, rng) -> list[MilestoneProgress]:
     end_of_quarter = quarter_end(year, quarter)
     rows = []
     for milestone in facts.milestones:
@@ -490,7 +490,7 @@ def _milestone_rows(facts: TaskFacts, year: int, quarter: int, rng) -> list[Mile
     return rows
 
 
-def _budget_rows(facts: TaskFacts, quarter: int, complete: bool, rng) -> list[BudgetExecution]:
+def _budget_rows(facts: PlanRows, quarter: int, complete: bool, rng) -> list[BudgetExecution]:
     rows = []
     for line, available in facts.lines:
         spent = int((available or 0) * quarter * rng.randint(30, 115) / 400)
@@ -501,7 +501,7 @@ def _budget_rows(facts: TaskFacts, quarter: int, complete: bool, rng) -> list[Bu
     return rows
 
 
-def _draft(task: Task, period: ReportingPeriod, facts: TaskFacts, state: str, parts: PlanParts, rng) -> Draft:
+def _draft(task: Task, period: ReportingPeriod, facts: PlanRows, state: str, parts: PlanParts, rng) -> Draft:
     year = period.plan.year
     officer = parts.users[task.department_id]
     report = ProgressReport(

@@ -1,7 +1,7 @@
 """Budget arithmetic: computed totals beside printed ones, and the flags where they differ.
 
 The functions work on a table whose columns, lines and amounts are already prefetched
-(``budgets.selectors.budget_tables``) and run no query of their own.
+(``budgets.selectors.budget_prefetch``) and run no query of their own.
 """
 
 from dataclasses import dataclass, field

@@ -5,7 +5,6 @@ plotly.js served from the portal's own static files.
 """
 
 import datetime
-import json
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -24,7 +23,8 @@ class Chart:
 
     @property
     def spec(self) -> dict:
-        return json.loads(self.figure.to_json())
+        """The figure as plain data for ``json_script``: encoded once, by the page."""
+        return self.figure.to_plotly_json()
 
 
 def base_layout(title: str, **extra) -> dict:

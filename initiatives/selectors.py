@@ -2,7 +2,7 @@
 
 from django.db.models import Count, QuerySet
 
-from initiatives.models import Department, Plan, StrategicArea, Task
+from initiatives.models import Department, Milestone, Plan, StrategicArea, Task
 
 
 def plan_latest() -> Plan | None:
@@ -27,3 +27,9 @@ def areas_for_plan(*, plan: Plan) -> QuerySet[StrategicArea]:
 
 def departments_with_task_counts() -> QuerySet[Department]:
     return Department.objects.annotate(task_count=Count("tasks")).order_by("name")
+
+
+def milestones_of_year(*, year: int, milestones: QuerySet[Milestone] | None = None) -> QuerySet[Milestone]:
+    """The milestones of a year: ``rules.covers_year`` as a query (an open end runs on)."""
+    milestones = milestones if milestones is not None else Milestone.objects.all()
+    return milestones.filter(start__year__lte=year).exclude(end__year__lt=year)

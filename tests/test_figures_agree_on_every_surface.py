@@ -128,10 +128,11 @@ class FiguresAgree(TestCase):
         assert _cells(page, f"{indicator.name} ({indicator.unit})", 2) == [rate_text], "report page"
         assert _cells(page, "총괄 예산", 3) == [rules.percent_text(spent_rate)], "report page 집행률"
 
-        typed = {f"indicator-{indicator.pk}": str(case["values"][last - 1]), "line-17": f"{case['spent']:,}"}
+        line = f"line-{task.budget_table.lines.get().pk}"
+        typed = {f"indicator-{indicator.pk}": str(case["values"][last - 1]), line: f"{case['spent']:,}"}
         live = staff.get(f"/reports/{report.pk}/figures/", typed).json()
         assert live[f"indicator-{indicator.pk}"]["rate"] == rate_text, "live figure"
-        assert live["line-17"]["rate"] == rules.percent_text(spent_rate), "live 집행률"
+        assert live[line]["rate"] == rules.percent_text(spent_rate), "live 집행률"
 
         dashboard = staff.get(f"/dashboard/?quarter={last}").content.decode()
         stored = TaskAssessment.objects.get(task=task, period__quarter=last)
@@ -171,8 +172,9 @@ class FiguresAgree(TestCase):
     # ------------------------------------------------------------ the generated plan data
 
     def _indicator(self, task, case, reviewer) -> Indicator:
-        task.indicators.exclude(pk=11).update(year=2016)  # one indicator in the 2017 reports
-        indicator = Indicator.objects.get(pk=11)
+        chosen = task.indicators.filter(year=2017).order_by("order").first()
+        task.indicators.exclude(pk=chosen.pk).update(year=2016)  # one indicator in the 2017 reports
+        indicator = Indicator.objects.get(pk=chosen.pk)
         indicator.higher_is_better, indicator.cumulative = case["higher_is_better"], case["cumulative"]
         indicator.target = case["new_target"] if case["new_target"] is not None else case["target"]
         indicator.save()
@@ -186,11 +188,11 @@ class FiguresAgree(TestCase):
                 changed_by=reviewer,
                 changed_at=changed_at,
             )
-        return Indicator.objects.prefetch_related("target_changes").get(pk=11)
+        return Indicator.objects.prefetch_related("target_changes").get(pk=chosen.pk)
 
     def _milestone(self, task, case) -> Milestone:
-        task.milestones.exclude(pk=71).update(end=datetime.date(2017, 12, 1))
-        milestone = Milestone.objects.get(pk=71)
+        milestone = task.milestones.filter(start__year=2017).order_by("order").first()
+        task.milestones.exclude(pk=milestone.pk).update(end=datetime.date(2017, 12, 1))
         milestone.end = datetime.date(2017, case["milestone_month"], 1)
         milestone.save()
         return milestone
@@ -204,6 +206,7 @@ class FiguresAgree(TestCase):
 
     def _report(self, task, period, officer, reviewer, case, quarter) -> None:
         report = services.report_start(task=task, period=period, user=officer)
+        milestone = task.milestones.filter(start__year=2017).order_by("order").first()
         value = case["values"][quarter - 1]
         data = {
             "achievements": "실적",
@@ -213,9 +216,9 @@ class FiguresAgree(TestCase):
             "indicator_results": {r.pk: {"actual": value, "comment": "사유"} for r in report.indicator_results.all()},
             "milestone_progress": {
                 m.pk: {
-                    "status": case["milestone_status"] if m.milestone_id == 71 else "in_progress",
+                    "status": case["milestone_status"] if m.milestone_id == milestone.pk else "in_progress",
                     "actual_start": None,
-                    "actual_end": self._finished(case) if m.milestone_id == 71 else None,
+                    "actual_end": self._finished(case) if m.milestone_id == milestone.pk else None,
                     "delay_reason": "사유",
                 }
                 for m in report.milestone_progress.all()

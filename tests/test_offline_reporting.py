@@ -199,3 +199,29 @@ def test_defusedxml_protects_openpyxl():
     import openpyxl
 
     assert openpyxl.DEFUSEDXML is True
+
+
+@pytest.mark.django_db
+def test_the_kept_preview_is_exactly_what_confirm_applies(officer, open_q1, task):
+    """Typed once by the preview, encoded once, and the confirm applies those values unchanged."""
+    import json
+    from io import BytesIO
+
+    from reports.spreadsheets import offline
+
+    template = BytesIO()
+    offline.template_workbook(template, user=officer, period=open_q1)
+    result = offline.preview(handle=BytesIO(fill(template.getvalue())), user=officer, period=open_q1)
+    kept = json.loads(offline.pending_json(result))
+    [entry] = [e for e in kept["entries"] if e["task"] == task.pk]
+    decoded, typed = offline._decoded(entry["data"]), result.values[task.pk]
+    for group in ("indicator_results", "milestone_progress", "budget_executions"):
+        assert decoded[group] == typed[group]
+    offline.apply(pending=kept, user=officer, period=open_q1)
+    report = task.reports.get(period=open_q1)
+    assert {r.indicator_id: r.actual for r in report.indicator_results.all()} == {
+        pk: values["actual"] for pk, values in typed["indicator_results"].items()
+    }
+    assert {e.budget_line_id: e.spent_to_date for e in report.budget_executions.all()} == {
+        pk: values["spent_to_date"] for pk, values in typed["budget_executions"].items()
+    }

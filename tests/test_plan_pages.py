@@ -121,3 +121,16 @@ def test_query_count_does_not_grow_with_tasks(client, plan, name):
     large = count_queries(client, url)
     assert large == small, f"{name}: {small} queries with 16 tasks, {large} with 56"
     assert small <= 12
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("year", [2014, 2016, 2017, 2018])
+def test_the_milestones_of_a_year_are_the_same_as_a_query(plan, year):
+    from initiatives import rules
+    from initiatives.models import Milestone
+    from initiatives.selectors import milestones_of_year
+
+    everything = list(Milestone.objects.all())
+    by_rule = {m.pk for m in everything if rules.covers_year(start=m.start, end=m.end, year=year)}
+    assert {m.pk for m in milestones_of_year(year=year)} == by_rule
+    assert by_rule and any(m.end is None for m in everything)  # open ends are in the plan

@@ -20,7 +20,7 @@ FIELDS = ("task_id", "status", "explanation", *scoring.COMPONENTS, "total", "ava
 
 
 def selection(plan) -> assessments.Stored:
-    return assessments.stored(plan=plan, tasks=plan.tasks.all(), weights=annual.weights_current())
+    return assessments.stored_judging_missing(plan=plan, tasks=plan.tasks.all(), weights=annual.weights_current())
 
 
 def stored(plan, quarter: int) -> dict[int, tuple]:

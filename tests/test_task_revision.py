@@ -50,7 +50,7 @@ def test_bumping_no_task_sends_no_query():
 @pytest.mark.django_db
 def test_a_task_without_a_revision_row_keeps_its_rows_at_revision_0(plan, periods):
     TaskRevision.objects.filter(task__plan=plan).delete()
-    assessments.stored(plan=plan, tasks=plan.tasks.all(), weights=annual.weights_current())
+    assessments.stored_judging_missing(plan=plan, tasks=plan.tasks.all(), weights=annual.weights_current())
     assert set(TaskAssessment.objects.filter(period__plan=plan).values_list("revision", flat=True)) == {0}
     assert assessments.assessments_ensure(plan=plan) == 0  # the rows just made are current: nothing to redo
     first = plan.tasks.order_by("number").first()

@@ -1,6 +1,6 @@
 """Stored assessments: each task × quarter judged once and kept, so that a dashboard reads one row per task.
 
-The rows are computed by ``evaluation.assemble`` — the rules of ``reports.evaluation.scoring``, as the annual
+The rows are computed by ``annual.assemble`` — the rules of ``reports.evaluation.scoring``, as the annual
 evaluation uses them — and hold what the dashboards show: status and reasons, the four components,
 budget figures, the counted report and the reporting discipline. A row is current while its
 ``revision`` equals its task's (``TaskRevision``, 0 without a row); ``services.tasks_changed`` bumps that number whenever something the row was
@@ -219,7 +219,7 @@ class Stored:
         return _totals(self.rows.filter(task__in=self.quarter(quarter, status).values("task_id")), self.weights)
 
 
-def stored(*, plan: Plan, tasks: QuerySet, weights: ScoringWeights) -> Stored:
+def stored_judging_missing(*, plan: Plan, tasks: QuerySet, weights: ScoringWeights) -> Stored:
     """The selected tasks' rows, first recomputing those missing or out of date and re-totalling those made
     with other weights; a page then reads them through a few grouped queries."""
     count = tasks.count()
@@ -267,7 +267,7 @@ def group_sums(rows: QuerySet, keys: tuple[str, ...], *, quarter: int, by_budget
 
 
 def explanations(*, plan: Plan, tasks: QuerySet) -> dict[tuple[int, int], str]:
-    """(task pk, quarter) → the stored explanation, for tasks whose rows ``stored`` has just made current."""
+    """(task pk, quarter) → the stored explanation, for tasks whose rows ``stored_judging_missing`` has just made current."""
     rows = TaskAssessment.objects.filter(period__plan=plan, task__in=tasks.values("pk"))
     return {
         (task, quarter): text for task, quarter, text in rows.values_list("task_id", "period__quarter", "explanation")

@@ -1,6 +1,6 @@
 """Dashboard figures: roll-ups, reporting discipline and charts, summed by the database from stored assessments.
 
-``assessments.stored`` makes each selected task's rows current; the roll-ups are then a few grouped
+``assessments.stored_judging_missing`` makes each selected task's rows current; the roll-ups are then a few grouped
 queries, so a dashboard runs the same queries, and little Python, with 16 tasks or 10,000.
 """
 
@@ -14,7 +14,7 @@ from budgets import rules as budget_rules
 from budgets.models import BudgetAmount
 from initiatives.models import Plan
 from reports.evaluation import charts, scoring
-from reports.evaluation.assessments import QuarterTotals, Stored, group_sums, stored
+from reports.evaluation.assessments import QuarterTotals, Stored, group_sums, stored_judging_missing
 from reports.models import ProgressReport, ReportEvent, ReportingPeriod, ScoringWeights, TaskStatus
 from reports.progress.services import periods_ensure
 
@@ -151,7 +151,7 @@ class PlanDashboard:
 def plan_dashboard(
     *, plan: Plan, tasks: QuerySet, quarter: int, weights: ScoringWeights, status: str = ""
 ) -> PlanDashboard:
-    selection = stored(plan=plan, tasks=tasks, weights=weights)
+    selection = stored_judging_missing(plan=plan, tasks=tasks, weights=weights)
     chosen = TaskStatus(status) if status else None
     rollups = plan_rollups(selection, quarter=quarter, status=chosen)
     rows = selection.quarter(quarter, chosen)
@@ -238,7 +238,7 @@ class DepartmentRow:
 
 def department_rows(*, plan: Plan, tasks: QuerySet, quarter: int, weights: ScoringWeights) -> list[DepartmentRow]:
     """Roll-ups by owning department, with its reporting discipline up to ``quarter``."""
-    selection = stored(plan=plan, tasks=tasks, weights=weights)
+    selection = stored_judging_missing(plan=plan, tasks=tasks, weights=weights)
     keys = ("task__department_id", "task__department__name")
     rows: dict[int, DepartmentRow] = {}
     for sums in group_sums(selection.quarter(quarter), keys, quarter=quarter, by_budget=weights.rollup_by_budget):

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from budgets import rules as budget_rules
-from reports.models import TaskStatus
+from reports.models import MilestoneProgress, TaskStatus
 from reports.progress import rules
 from reports.progress.rules import expected_fraction, month_end
 
@@ -29,6 +29,7 @@ COMPONENT_LABELS = {
     "timeliness": "보고 적시성",
 }
 
+Milestone = MilestoneProgress.Status
 ON_TRACK, ATTENTION, DELAYED, UNDETERMINED = (
     TaskStatus.ON_TRACK,
     TaskStatus.ATTENTION,
@@ -122,8 +123,8 @@ def milestone_days_late(fact: MilestoneFact, as_of: datetime.date) -> int:
 
 def milestone_component(facts: list[MilestoneFact], as_of: datetime.date) -> tuple[Decimal | None, int, int]:
     """(on time ÷ due, on time, due). A milestone is due when its planned month has ended by ``as_of``."""
-    due = [f for f in facts if f.planned_end and f.status != "cancelled" and month_end(f.planned_end) <= as_of]
-    on_time = [f for f in due if f.status == "done" and milestone_days_late(f, as_of) == 0]
+    due = [f for f in facts if f.planned_end and f.status != Milestone.CANCELLED and month_end(f.planned_end) <= as_of]
+    on_time = [f for f in due if f.status == Milestone.DONE and milestone_days_late(f, as_of) == 0]
     if not due:
         return None, 0, 0
     return quantize(Decimal(len(on_time)) / len(due)), len(on_time), len(due)

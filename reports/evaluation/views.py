@@ -13,6 +13,7 @@ from django_tables2 import RequestConfig
 
 from initiatives import charts as plan_charts
 from initiatives.models import Milestone, Plan
+from initiatives.selectors import milestones_of_year
 from reports.evaluation import annual, charts, dashboards, scoring
 from reports.evaluation.filters import DashboardFilter
 from reports.evaluation.tables import DashboardTaskTable
@@ -108,8 +109,7 @@ def plan_gantt(request):
     permissions.ensure_reviewer(request.user)
     plan = _plan()
     milestones = (
-        Milestone.objects.filter(task__plan=plan, start__year__lte=plan.year)
-        .exclude(end__year__lt=plan.year)
+        milestones_of_year(year=plan.year, milestones=Milestone.objects.filter(task__plan=plan))
         .select_related("task")
         .order_by("task__number", "order")
     )

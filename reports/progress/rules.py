@@ -9,6 +9,10 @@ import datetime
 from collections.abc import Sequence
 from decimal import ROUND_HALF_UP, Decimal
 
+from reports.models import MilestoneProgress, ProgressReport
+
+Milestone, Report = MilestoneProgress.Status, ProgressReport.Status  # the codes the rules compare
+
 # Values past this are typing mistakes, not results.
 MAX_INDICATOR_VALUE = Decimal("1000000000")
 
@@ -122,9 +126,9 @@ def milestone_days_late(
     *, planned_end: datetime.date | None, status: str, actual_end: datetime.date | None, as_of: datetime.date
 ) -> int:
     """Days past the end of the planned month: to completion, or to ``as_of`` while unfinished."""
-    if planned_end is None or status == "cancelled":
+    if planned_end is None or status == Milestone.CANCELLED:
         return 0
-    finished = actual_end if status == "done" else None
+    finished = actual_end if status == Milestone.DONE else None
     return max(0, ((finished or as_of) - month_end(planned_end)).days)
 
 
@@ -133,7 +137,7 @@ def milestone_is_late(
 ) -> bool:
     """Late when reported 지연, or past its planned month (finished after it, or unfinished at ``as_of``)."""
     days = milestone_days_late(planned_end=planned_end, status=status, actual_end=actual_end, as_of=as_of)
-    return status == "late" or days > 0
+    return status == Milestone.LATE or days > 0
 
 
 # ---------------------------------------------------------------- reporting
@@ -141,4 +145,4 @@ def milestone_is_late(
 
 def is_overdue(*, due_on: datetime.date, today: datetime.date, status: str | None) -> bool:
     """Past the due date with nothing submitted (no report, a draft, or a returned one)."""
-    return due_on < today and status not in ("submitted", "approved")
+    return due_on < today and status not in (Report.SUBMITTED, Report.APPROVED)

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from budgets import rules as budget_rules
 from initiatives.models import Plan
-from reports.models import ProgressReport, ReportingPeriod
+from reports.models import MilestoneProgress, ProgressReport, ReportingPeriod
 from reports.progress import services
 from reports.progress.rules import month_end, quarter_end
 
@@ -46,14 +46,19 @@ def _values(report: ProgressReport, quarter: int, rng: random.Random) -> dict:
     end_of_quarter = quarter_end(year, quarter)
     for progress in report.milestone_progress.select_related("milestone"):
         milestone = progress.milestone
-        values = {"status": "planned", "actual_start": None, "actual_end": None, "delay_reason": ""}
+        values = {
+            "status": MilestoneProgress.Status.PLANNED,
+            "actual_start": None,
+            "actual_end": None,
+            "delay_reason": "",
+        }
         if milestone.start.year == year and milestone.start <= end_of_quarter:
-            values.update(status="in_progress", actual_start=milestone.start)
+            values.update(status=MilestoneProgress.Status.IN_PROGRESS, actual_start=milestone.start)
         if milestone.end and month_end(milestone.end) <= end_of_quarter and milestone.end.year == year:
             if rng.random() < 0.8:
-                values.update(status="done", actual_end=month_end(milestone.end))
+                values.update(status=MilestoneProgress.Status.DONE, actual_end=month_end(milestone.end))
             else:
-                values.update(status="late", delay_reason="[예시] 협업기관 일정 지연")
+                values.update(status=MilestoneProgress.Status.LATE, delay_reason="[예시] 협업기관 일정 지연")
         data["milestone_progress"][progress.pk] = values
     data["budget_executions"] = {}
     for execution in report.budget_executions.select_related("budget_line").prefetch_related(

@@ -18,8 +18,8 @@ from django.utils import timezone
 
 from budgets import rules as budget_rules
 from budgets.models import BudgetLine
-from initiatives import rules as plan_rules
 from initiatives.models import Indicator, IndicatorTargetChange, Plan, Task
+from initiatives.selectors import milestones_of_year
 from reports.models import (
     BudgetExecution,
     Evidence,
@@ -204,8 +204,7 @@ def report_start(*, task: Task, period: ReportingPeriod, user, now=None) -> Prog
         )
         MilestoneProgress.objects.bulk_create(
             MilestoneProgress(report=report, milestone=m)
-            for m in task.milestones.all()
-            if plan_rules.covers_year(start=m.start, end=m.end, year=year)
+            for m in milestones_of_year(year=year, milestones=task.milestones.all())
         )
         lines = BudgetLine.objects.filter(table__task=task, table__non_budget=False)
         BudgetExecution.objects.bulk_create(BudgetExecution(report=report, budget_line=line) for line in lines)
@@ -507,13 +506,18 @@ def _review(report: ProgressReport, user, expected: str, what: str) -> str:
 def report_return(*, report: ProgressReport, user, version: int, comment: str, now=None) -> ProgressReport:
     if not comment.strip():
         raise ReportActionRefused("반려하려면 담당자가 고칠 내용을 의견으로 적어야 합니다.")
+    return _send_back(report, user, version, comment.strip(), now, Status.SUBMITTED, "반려", Action.RETURN)
+
+
+def _send_back(report, user, version: int, comment: str, now, expected: str, verb: str, action: str) -> ProgressReport:
+    """Back to the officer as 반려 with ``comment`` for them: a submitted report returned, or an approved one reopened."""
     now = now or timezone.now()
     with _claimed(report, version):
-        from_status = _review(report, user, Status.SUBMITTED, "반려")
+        from_status = _review(report, user, expected, verb)
         report.status = Status.RETURNED
-        report.returned_by, report.returned_at, report.return_comment = user, now, comment.strip()
+        report.returned_by, report.returned_at, report.return_comment = user, now, comment
         report.save()
-        _record(report, user=user, action=Action.RETURN, at=now, from_status=from_status, comment=comment.strip())
+        _record(report, user=user, action=action, at=now, from_status=from_status, comment=comment)
     return report
 
 
@@ -534,14 +538,7 @@ def report_reopen(*, report: ProgressReport, user, version: int, reason: str, no
         raise ReportActionRefused("승인된 보고를 재개하려면 사유를 적어야 합니다.")
     if report.period.state == State.LOCKED:
         raise ReportActionRefused(f"{report.period}는 확정되어 보고를 재개할 수 없습니다.")
-    now = now or timezone.now()
-    with _claimed(report, version):
-        from_status = _review(report, user, Status.APPROVED, "재개")
-        report.status = Status.RETURNED
-        report.returned_by, report.returned_at, report.return_comment = user, now, reason.strip()
-        report.save()
-        _record(report, user=user, action=Action.REOPEN, at=now, from_status=from_status, comment=reason.strip())
-    return report
+    return _send_back(report, user, version, reason.strip(), now, Status.APPROVED, "재개", Action.REOPEN)
 
 
 def exception_grant(*, report: ProgressReport, user, reason: str, now=None) -> LateChangeException:

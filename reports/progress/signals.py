@@ -2,7 +2,7 @@
 
 Signals, not calls in each writer, because plan data is also changed by the admin, django-import-export
 and ``load_plan``; report writes all go through ``ProgressReport.save`` in ``reports.progress.services`` (child rows
-are saved with their report). Bulk writes bypass signals and call ``assessments.tasks_changed`` themselves.
+are saved with their report). Bulk writes bypass signals and call ``services.tasks_changed`` themselves.
 """
 
 from django.db.models.signals import post_delete, post_save

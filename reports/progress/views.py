@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from budgets import rules as budget_rules
 from initiatives.models import Indicator
 from initiatives.selectors import plan_latest
-from reports.models import ReportingPeriod
+from reports.models import ProgressReport, ReportingPeriod
 from reports.progress import permissions, rules, selectors, services
 from reports.progress.forms import (
     EvidenceForm,
@@ -253,7 +253,9 @@ def inbox(request):
     plan = _plan_or_404()
     periods = services.periods_ensure(plan=plan)
     today = timezone.localdate()
-    waiting = _inbox_pager(request, "waiting", selectors.reports_with_status(user=request.user, status="submitted"))
+    waiting = _inbox_pager(
+        request, "waiting", selectors.reports_with_status(user=request.user, status=ProgressReport.Status.SUBMITTED)
+    )
     overdue = _inbox_pager(request, "overdue", selectors.overdue_cells(plan=plan, periods=periods, today=today))
     returned = _inbox_pager(request, "returned", selectors.reports_with_status(user=request.user, status="returned"))
     context = {

@@ -31,8 +31,8 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from budgets import rules as budget_rules
 from budgets.models import BudgetLine
 from gov30.spreadsheets import UploadRefused, escape_text, unescape_text
-from initiatives import rules as plan_rules
 from initiatives.models import Indicator, Milestone, Task
+from initiatives.selectors import milestones_of_year
 from reports.models import BudgetExecution, IndicatorResult, MilestoneProgress, ProgressReport, ReportingPeriod
 from reports.progress import forms, permissions, rules, selectors, services
 
@@ -43,60 +43,60 @@ SELF_LABELS = dict(ProgressReport.SelfAssessment.choices)
 
 
 @dataclass(frozen=True)
-class Col:
+class TemplateColumn:
     header: str
     role: str = "info"  # key, info, input, formula
     attribute: str = ""
     width: int = 14
 
 
-SHEETS: dict[str, list[Col]] = {
+SHEETS: dict[str, list[TemplateColumn]] = {
     "성과지표": [
-        Col("과제키", "key"),
-        Col("항목키", "key"),
-        Col("연번", width=6),
-        Col("과제명", width=30),
-        Col("지표", width=30),
-        Col("단위", width=8),
-        Col("목표", width=10),
-        Col("실적", "input", "actual", 12),
-        Col("달성률", "formula", width=10),
-        Col("설명·미달성 사유", "input", "comment", 40),
+        TemplateColumn("과제키", "key"),
+        TemplateColumn("항목키", "key"),
+        TemplateColumn("연번", width=6),
+        TemplateColumn("과제명", width=30),
+        TemplateColumn("지표", width=30),
+        TemplateColumn("단위", width=8),
+        TemplateColumn("목표", width=10),
+        TemplateColumn("실적", "input", "actual", 12),
+        TemplateColumn("달성률", "formula", width=10),
+        TemplateColumn("설명·미달성 사유", "input", "comment", 40),
     ],
     "추진일정": [
-        Col("과제키", "key"),
-        Col("항목키", "key"),
-        Col("연번", width=6),
-        Col("과제명", width=30),
-        Col("일정(원문)", width=14),
-        Col("내용", width=40),
-        Col("계획 종료", width=10),
-        Col("진행 상태", "input", "status", 10),
-        Col("실제 시작일", "input", "actual_start", 12),
-        Col("실제 완료일", "input", "actual_end", 12),
-        Col("지연 사유", "input", "delay_reason", 30),
+        TemplateColumn("과제키", "key"),
+        TemplateColumn("항목키", "key"),
+        TemplateColumn("연번", width=6),
+        TemplateColumn("과제명", width=30),
+        TemplateColumn("일정(원문)", width=14),
+        TemplateColumn("내용", width=40),
+        TemplateColumn("계획 종료", width=10),
+        TemplateColumn("진행 상태", "input", "status", 10),
+        TemplateColumn("실제 시작일", "input", "actual_start", 12),
+        TemplateColumn("실제 완료일", "input", "actual_end", 12),
+        TemplateColumn("지연 사유", "input", "delay_reason", 30),
     ],
     "예산집행": [
-        Col("과제키", "key"),
-        Col("항목키", "key"),
-        Col("연번", width=6),
-        Col("과제명", width=30),
-        Col("사업내용", width=30),
-        Col("예산현액(백만원)", width=14),
-        Col("지출액 누계(백만원)", "input", "spent_to_date", 16),
-        Col("집행잔액(백만원)", "formula", width=14),
-        Col("집행률", "formula", width=9),
-        Col("초과·부진 사유", "input", "explanation", 30),
+        TemplateColumn("과제키", "key"),
+        TemplateColumn("항목키", "key"),
+        TemplateColumn("연번", width=6),
+        TemplateColumn("과제명", width=30),
+        TemplateColumn("사업내용", width=30),
+        TemplateColumn("예산현액(백만원)", width=14),
+        TemplateColumn("지출액 누계(백만원)", "input", "spent_to_date", 16),
+        TemplateColumn("집행잔액(백만원)", "formula", width=14),
+        TemplateColumn("집행률", "formula", width=9),
+        TemplateColumn("초과·부진 사유", "input", "explanation", 30),
     ],
     "서술": [
-        Col("과제키", "key"),
-        Col("버전", "key"),
-        Col("연번", width=6),
-        Col("과제명", width=30),
-        Col("주요 추진실적", "input", "achievements", 50),
-        Col("문제점 및 대책", "input", "problems", 40),
-        Col("향후 계획", "input", "next_steps", 40),
-        Col("자체 진단", "input", "self_assessment", 10),
+        TemplateColumn("과제키", "key"),
+        TemplateColumn("버전", "key"),
+        TemplateColumn("연번", width=6),
+        TemplateColumn("과제명", width=30),
+        TemplateColumn("주요 추진실적", "input", "achievements", 50),
+        TemplateColumn("문제점 및 대책", "input", "problems", 40),
+        TemplateColumn("향후 계획", "input", "next_steps", 40),
+        TemplateColumn("자체 진단", "input", "self_assessment", 10),
     ],
 }
 GUIDE_SHEET = "안내"
@@ -198,9 +198,7 @@ def template_workbook(handle: IO[bytes], *, user, period: ReportingPeriod) -> No
             )
             sheets["성과지표"].cell(row=r, column=9).number_format = "0.0%"
             rows["성과지표"] += 1
-        for milestone in task.milestones.order_by("order"):
-            if not plan_rules.covers_year(start=milestone.start, end=milestone.end, year=year):
-                continue
+        for milestone in milestones_of_year(year=year, milestones=task.milestones.order_by("order")):
             r = rows["추진일정"]
             progress = current["milestone"].get(milestone.pk)
             _put(
@@ -214,7 +212,7 @@ def template_workbook(handle: IO[bytes], *, user, period: ReportingPeriod) -> No
                     milestone.date_text,
                     milestone.title,
                     milestone.end.strftime("%Y-%m") if milestone.end else "계속",
-                    STATUS_LABELS[progress.status] if progress else STATUS_LABELS["planned"],
+                    STATUS_LABELS[progress.status] if progress else STATUS_LABELS[MilestoneProgress.Status.PLANNED],
                     progress and progress.actual_start,
                     progress and progress.actual_end,
                     progress.delay_reason if progress else "",
@@ -371,14 +369,6 @@ class Lookups:
     milestones: dict[int, Milestone]
     lines: dict[int, BudgetLine]
 
-    def row_ids(self, report_pk: int) -> dict[str, dict[int, int]]:
-        """{group: {indicator/milestone/line pk: row pk}} of one report."""
-        if not hasattr(self, "_row_ids"):
-            self._row_ids: dict[int, dict[str, dict[int, int]]] = defaultdict(lambda: {g: {} for g, _ in GROUPS})
-            for (group, pk, obj), row in self.rows.items():
-                self._row_ids[pk][group][obj] = row.pk
-        return self._row_ids[report_pk]
-
     @classmethod
     def load(cls, user, period: ReportingPeriod) -> "Lookups":
         tasks = _tasks_for(user, period)
@@ -497,7 +487,7 @@ class OfflineRowResource(resources.ModelResource):
     def _text_fields(self) -> set[str]:
         return {"comment", "delay_reason", "explanation", "achievements", "problems", "next_steps"}
 
-    def _form_value(self, col: Col, value: Any) -> Any:
+    def _form_value(self, col: TemplateColumn, value: Any) -> Any:
         if value is None:
             return ""
         if isinstance(value, str):
@@ -736,9 +726,10 @@ def _collect(values: dict, resource_class, task_pk: int, instance) -> None:
 
 
 def pending(result: Preview) -> dict:
-    """What confirming ``result`` writes, as JSON to keep until then: each changed task's report, the version
-    it was previewed at, and its values. Confirm does not check the file again: the versions are claimed, so
-    anything saved in between refuses the whole upload (``services.StaleReportError``)."""
+    """What confirming ``result`` writes: each changed task's
+    report, the version it was previewed at, and its typed values keyed by indicator, milestone and budget
+    line (kept as ``pending_json``). Confirm does not check the file again: the versions are claimed, so anything saved in between
+    refuses the whole upload (``services.StaleReportError``)."""
     changed = {row.task for row in result.changed}
     lookups = result.context.lookups
     entries = []
@@ -752,14 +743,19 @@ def pending(result: Preview) -> dict:
                 "task": task_pk,
                 "report": report.pk if report else None,
                 "version": report.version if report else None,
-                "data": _by_row_pk(report, values, lookups) if report else values,
+                "data": values,
             }
         )
-    return json.loads(json.dumps({"period": result.period.pk, "entries": entries}, cls=DjangoJSONEncoder))
+    return {"period": result.period.pk, "entries": entries}
+
+
+def pending_json(result: Preview) -> bytes:
+    """``pending`` encoded once for keeping until confirm (numbers and dates as text, read back by ``_decoded``)."""
+    return json.dumps(pending(result), cls=DjangoJSONEncoder).encode()
 
 
 def _decoded(data: dict) -> dict:
-    """``pending``'s JSON back to the values the services take (numbers, dates; row keys as ints)."""
+    """``pending``'s JSON back to the values the services take (numbers, dates; object keys as ints)."""
     decoded = {name: data[name] for name in services.REPORT_FIELDS if name in data}
     for group, (model, _) in GROUPS:
         decoded[group] = {
@@ -775,35 +771,38 @@ def apply(*, pending: dict, user, period: ReportingPeriod) -> int:
         raise UploadRefused("확인할 업로드가 이 분기의 것이 아닙니다. 파일을 다시 올려 주세요.")
     entries = pending["entries"]
     reports = ProgressReport.objects.filter(pk__in=[e["report"] for e in entries if e["report"]]).in_bulk()
-    items = []
+    claimed = []
     with transaction.atomic():
         for entry in entries:
-            data = _decoded(entry["data"])
-            if entry["report"] is None:  # no report when previewed: start it now, then name its rows
+            if entry["report"] is None:  # no report when previewed: start it now
                 task = _tasks_for(user, period).filter(pk=entry["task"]).first()
                 if task is None:
                     raise UploadRefused("이 파일의 과제를 보고할 권한이 없습니다.")
                 report = services.report_start(task=task, period=period, user=user)
-                items.append((report, report.version, _by_row_pk(report, data)))
+                claimed.append((report, report.version, entry["data"]))
             elif entry["report"] not in reports:
                 raise services.StaleReportError()
             else:
-                items.append((reports[entry["report"]], entry["version"], data))
+                claimed.append((reports[entry["report"]], entry["version"], entry["data"]))
+        rows = _row_ids([report.pk for report, _, _ in claimed])
+        items = [(report, version, _by_row_pk(_decoded(data), rows[report.pk])) for report, version, data in claimed]
         services.reports_save_many(items=items, user=user)
     return len(items)
 
 
-def _by_row_pk(report: ProgressReport, values: dict, lookups: Lookups | None = None) -> dict:
-    """Translate object ids (indicator, milestone, budget line) to this report's row ids (read in the
-    preview's lookups for a report that existed, from the database for one just started)."""
-    if lookups is not None:
-        rows = lookups.row_ids(report.pk)
-    else:
-        rows = {
-            "indicator_results": {r.indicator_id: r.pk for r in report.indicator_results.all()},
-            "milestone_progress": {p.milestone_id: p.pk for p in report.milestone_progress.all()},
-            "budget_executions": {e.budget_line_id: e.pk for e in report.budget_executions.all()},
-        }
+def _row_ids(report_pks: list[int]) -> dict[int, dict[str, dict[int, int]]]:
+    """Report pk → {group: {indicator/milestone/line pk: row pk}}, one query per kind of row."""
+    rows: dict[int, dict[str, dict[int, int]]] = defaultdict(lambda: {group: {} for group, _ in GROUPS})
+    for group, (model, item_field) in GROUPS:
+        for report_id, item, pk in model.objects.filter(report__in=report_pks).values_list(
+            "report_id", item_field, "pk"
+        ):
+            rows[report_id][group][item] = pk
+    return rows
+
+
+def _by_row_pk(values: dict, rows: dict[str, dict[int, int]]) -> dict:
+    """Values keyed by indicator, milestone and budget line, keyed instead by the report's own rows."""
     data = {name: values[name] for name in services.REPORT_FIELDS if name in values}
     for group, by_object in rows.items():
         data[group] = {by_object[obj]: v for obj, v in values.get(group, {}).items() if obj in by_object}

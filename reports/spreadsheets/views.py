@@ -69,7 +69,7 @@ def upload(request, period_pk: int):
         return render(request, "reports/offline_upload.html", {"period": period, "form": form}, status=400)
     request.session.pop(SESSION_KEY, None)
     if not result.errors:  # kept server-side until confirmed (it may hold thousands of rows)
-        content = ContentFile(json.dumps(offline.pending(result)).encode())
+        content = ContentFile(offline.pending_json(result))
         stored = default_storage.save(f"imports/{uuid.uuid4().hex}.json", content)
         request.session[SESSION_KEY] = {"name": stored, "period": period.pk}
     return render(request, "reports/offline_preview.html", {"period": period, "preview": result})

@@ -17,7 +17,7 @@ from budgets.services import budget_summary
 from initiatives.models import Department, Plan, StrategicArea, Task
 from reports.evaluation import scoring
 from reports.evaluation.annual import PlanData, indicator_figure_in, plan_data, weights_current
-from reports.evaluation.assessments import explanations, stored
+from reports.evaluation.assessments import explanations, stored_judging_missing
 from reports.evaluation.dashboards import PlanRollups, plan_rollups
 from reports.models import Evaluation, ReportEvent, TaskStatus
 from reports.progress import rules
@@ -422,7 +422,7 @@ def evaluation_workbook(path, selection: WorkbookFilter, *, now=None) -> None:
     workbook = new_workbook(title=title, created=timezone.localtime(now))
     summary = SheetWriter(workbook, summary_sheet(None, selection.quarter, title))
     rollups = plan_rollups(
-        stored(plan=plan, tasks=selection.tasks(), weights=weights_current()), quarter=selection.quarter
+        stored_judging_missing(plan=plan, tasks=selection.tasks(), weights=weights_current()), quarter=selection.quarter
     )
     writers: dict[str, SheetWriter] = {}
     for tasks, data in _slices(selection):

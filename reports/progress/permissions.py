@@ -52,20 +52,12 @@ def department_ids(user) -> set[int]:
     return cached
 
 
-def can_view_task_reports(user, task: Task) -> bool:
-    return is_reviewer(user) or (is_officer(user) and task.department_id in department_ids(user))
-
-
 def can_write_report_content(user, task: Task) -> bool:
     """Only an officer of the owning department writes a report; reviewers approve or return."""
     return is_officer(user) and task.department_id in department_ids(user)
 
 
 def can_review(user) -> bool:
-    return is_reviewer(user)
-
-
-def can_manage_periods(user) -> bool:
     return is_reviewer(user)
 
 

@@ -70,10 +70,6 @@ def indicator_figures(
     return {i.pk: indicator_figure(indicator=i, at=at, earlier=earlier[i.pk], value=values[i.pk]) for i in indicators}
 
 
-def periods_for_plan(*, plan: Plan) -> list[ReportingPeriod]:
-    return list(ReportingPeriod.objects.filter(plan=plan).select_related("plan").order_by("quarter"))
-
-
 @dataclass
 class Cell:
     period: ReportingPeriod

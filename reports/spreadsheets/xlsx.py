@@ -143,11 +143,3 @@ def new_workbook(*, title: str, created: datetime.datetime) -> Workbook:
     workbook.properties.creator = "gov30"
     workbook.properties.created = created.replace(tzinfo=None)
     return workbook
-
-
-def write_workbook(path, sheets: Iterable[Sheet], *, title: str, created: datetime.datetime) -> None:
-    """Write-only (streaming) workbook: rows are written as the generators yield them."""
-    workbook = new_workbook(title=title, created=created)
-    for sheet in sheets:
-        add_sheet(workbook, sheet)
-    workbook.save(path)

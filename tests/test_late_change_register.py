@@ -41,3 +41,25 @@ def test_register_is_empty_of_ordinary_changes(client, report, officer, reviewer
     services.report_save(report=report, user=officer, version=report.version, data={"problems": "평상시 수정"})
     client.force_login(reviewer)
     assert "평상시 수정" not in client.get("/register/").content.decode()
+
+
+@pytest.mark.django_db
+def test_the_workbook_lists_late_changes_in_korean_words(report, officer, reviewer, plan):
+    from io import BytesIO
+
+    import openpyxl
+
+    from reports.spreadsheets.workbook import WorkbookFilter, evaluation_workbook
+
+    ReportingPeriod.objects.filter(pk=report.period_id).update(state="closed")
+    report.refresh_from_db()
+    services.exception_grant(report=report, user=reviewer, reason="감사 지적에 따른 정정")
+    progress = report.milestone_progress.first()
+    data = {"milestone_progress": {progress.pk: {"status": "in_progress"}}, "self_assessment": "at_risk"}
+    services.report_save(report=report, user=officer, version=report.version, data=data)
+    handle = BytesIO()
+    evaluation_workbook(handle, WorkbookFilter(plan=plan, quarter=1))
+    sheet = openpyxl.load_workbook(BytesIO(handle.getvalue()))["마감 후 변경"]
+    text = " ".join(str(v) for row in sheet.iter_rows(values_only=True) for v in row if v)
+    assert "→ 진행중" in text and "→ 주의" in text
+    assert "in_progress" not in text and "at_risk" not in text

@@ -12,6 +12,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from reports.models import MilestoneProgress, ProgressReport
 
 Milestone, Report = MilestoneProgress.Status, ProgressReport.Status  # the codes the rules compare
+# Fields whose history and preview values are stored codes; people read the choices' Korean labels.
+CHOICE_LABELS = {"status": dict(Milestone.choices), "self_assessment": dict(ProgressReport.SelfAssessment.choices)}
 
 # Values past this are typing mistakes, not results.
 MAX_INDICATOR_VALUE = Decimal("1000000000")
@@ -141,6 +143,11 @@ def milestone_is_late(
 
 
 # ---------------------------------------------------------------- reporting
+
+
+def choice_label(field: str, value: str) -> str:
+    """A stored change value as people read it: a choice's Korean label, anything else as it is."""
+    return CHOICE_LABELS.get(field, {}).get(value, value)
 
 
 def is_overdue(*, due_on: datetime.date, today: datetime.date, status: str | None) -> bool:

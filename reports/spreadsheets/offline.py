@@ -38,8 +38,7 @@ from reports.progress import forms, permissions, rules, selectors, services
 
 INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
-STATUS_LABELS = dict(MilestoneProgress.Status.choices)
-SELF_LABELS = dict(ProgressReport.SelfAssessment.choices)
+STATUS_LABELS, SELF_LABELS = rules.CHOICE_LABELS["status"], rules.CHOICE_LABELS["self_assessment"]
 
 
 @dataclass(frozen=True)

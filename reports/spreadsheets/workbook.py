@@ -375,7 +375,10 @@ def late_change_sheet(plan: Plan, task_ids: QuerySet) -> Sheet:
 
     def rows() -> Iterator[list]:
         for e in events.iterator(chunk_size=500):
-            changes = "; ".join(f"{c['label']}: {c['old']} → {c['new']}" for c in e.changes)
+            changes = "; ".join(
+                f"{c['label']}: {rules.choice_label(c['field'], c['old'])} → {rules.choice_label(c['field'], c['new'])}"
+                for c in e.changes
+            )
             yield [
                 timezone.localtime(e.at),
                 e.report.period.quarter,

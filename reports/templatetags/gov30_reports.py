@@ -1,15 +1,10 @@
 from django import template
 
-from reports.models import MilestoneProgress, ProgressReport
+from reports.models import ProgressReport
 from reports.progress import rules
 
 register = template.Library()
 
-# History rows keep the stored codes; people read the Korean labels.
-LABELS = {
-    "status": dict(MilestoneProgress.Status.choices),
-    "self_assessment": dict(ProgressReport.SelfAssessment.choices),
-}
 REPORT_STATUS = dict(ProgressReport.Status.choices)
 
 
@@ -20,7 +15,7 @@ def report_status_label(code: str) -> str:
 
 @register.filter
 def change_value(value: str, field: str) -> str:
-    return LABELS.get(field, {}).get(value, value)
+    return rules.choice_label(field, value)
 
 
 @register.filter

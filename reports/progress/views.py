@@ -183,16 +183,28 @@ REVIEW_DONE = {
 def report_review(request, pk: int, action: str):
     report = permissions.get_report_for_user(request.user, pk)
     permissions.ensure_reviewer(request.user)
-    form = ReviewForm(request.POST)
+    _act(
+        request,
+        ReviewForm(request.POST),
+        "요청이 올바르지 않습니다. 화면을 새로 고친 뒤 다시 시도하세요.",
+        lambda data: _run_review(action, report, request.user, data["version"], data["comment"]),
+        lambda: REVIEW_DONE[action],
+    )
+    return redirect("reports:report-detail", pk=pk)
+
+
+def _act(request, form, invalid, run, done, failed: str = "") -> None:
+    """Validate ``form``, then run one service with its data; the refusal (in Korean) or ``done()`` is the message.
+
+    ``invalid`` is what to say when the form is not valid (a text, or a function of the form)."""
     try:
         if not form.is_valid():
-            raise services.ReportActionRefused("요청이 올바르지 않습니다. 화면을 새로 고친 뒤 다시 시도하세요.")
-        _run_review(action, report, request.user, form.cleaned_data["version"], form.cleaned_data["comment"])
+            raise services.ReportActionRefused(invalid(form) if callable(invalid) else invalid)
+        run(form.cleaned_data)
     except services.ReportActionRefused as refusal:
-        messages.error(request, str(refusal))
+        messages.error(request, f"{failed}{refusal}")
     else:
-        messages.success(request, REVIEW_DONE[action])
-    return redirect("reports:report-detail", pk=pk)
+        messages.success(request, done())
 
 
 @login_required
@@ -200,15 +212,13 @@ def report_review(request, pk: int, action: str):
 def exception_grant(request, pk: int):
     report = permissions.get_report_for_user(request.user, pk)
     permissions.ensure_reviewer(request.user)
-    form = ReasonForm(request.POST)
-    try:
-        if not form.is_valid():
-            raise services.ReportActionRefused("마감 후 수정을 허용하려면 사유를 적어야 합니다.")
-        services.exception_grant(report=report, user=request.user, reason=form.cleaned_data["reason"])
-    except services.ReportActionRefused as refusal:
-        messages.error(request, str(refusal))
-    else:
-        messages.success(request, "마감 후 수정을 허용했습니다. 이후 변경은 마감 후 변경 대장에 기록됩니다.")
+    _act(
+        request,
+        ReasonForm(request.POST),
+        "마감 후 수정을 허용하려면 사유를 적어야 합니다.",
+        lambda data: services.exception_grant(report=report, user=request.user, reason=data["reason"]),
+        lambda: "마감 후 수정을 허용했습니다. 이후 변경은 마감 후 변경 대장에 기록됩니다.",
+    )
     return redirect("reports:report-detail", pk=pk)
 
 
@@ -216,17 +226,14 @@ def exception_grant(request, pk: int):
 @require_POST
 def evidence_upload(request, pk: int):
     report = permissions.get_report_for_user(request.user, pk, write=True)
-    form = EvidenceForm(request.POST, request.FILES)
-    try:
-        if not form.is_valid():
-            raise services.ReportActionRefused(" ".join(e for errors in form.errors.values() for e in errors))
-        services.evidence_add(
-            report=report, user=request.user, upload=form.cleaned_data["file"], kind=form.cleaned_data["kind"]
-        )
-    except services.ReportActionRefused as refusal:
-        messages.error(request, f"파일을 첨부하지 못했습니다: {refusal}")
-    else:
-        messages.success(request, "증빙 파일을 첨부했습니다.")
+    _act(
+        request,
+        EvidenceForm(request.POST, request.FILES),
+        lambda form: " ".join(e for errors in form.errors.values() for e in errors),
+        lambda data: services.evidence_add(report=report, user=request.user, upload=data["file"], kind=data["kind"]),
+        lambda: "증빙 파일을 첨부했습니다.",
+        failed="파일을 첨부하지 못했습니다: ",
+    )
     return redirect("reports:report-detail", pk=pk)
 
 
@@ -283,15 +290,13 @@ def period_list(request):
 def period_state(request, pk: int):
     permissions.ensure_reviewer(request.user)
     period = get_object_or_404(ReportingPeriod, pk=pk)
-    form = PeriodStateForm(request.POST)
-    try:
-        if not form.is_valid():
-            raise services.ReportActionRefused("바꿀 상태를 고르세요.")
-        services.period_set_state(period=period, user=request.user, state=form.cleaned_data["state"])
-    except services.ReportActionRefused as refusal:
-        messages.error(request, str(refusal))
-    else:
-        messages.success(request, f"{period} 상태를 '{period.get_state_display()}'(으)로 바꿨습니다.")
+    _act(
+        request,
+        PeriodStateForm(request.POST),
+        "바꿀 상태를 고르세요.",
+        lambda data: services.period_set_state(period=period, user=request.user, state=data["state"]),
+        lambda: f"{period} 상태를 '{period.get_state_display()}'(으)로 바꿨습니다.",
+    )
     return redirect("reports:period-list")
 
 

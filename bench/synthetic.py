@@ -227,7 +227,7 @@ def _plan(spec: Spec, year: int, rng: random.Random) -> tuple[Plan, list[Program
         title=f"{year}년도 합성 실행계획 (벤치마크용, 시드 {spec.seed})",
         document_number=f"{DOCUMENT_PREFIX}{spec.seed}",
         approved_on=datetime.date(year, 2, rng.randint(1, 20)),
-        source_text="합성 자료: reports/synthetic.py가 만든 계획입니다.",
+        source_text="합성 자료: bench/synthetic.py가 만든 계획입니다.",
     )
     programmes = []
     for number, ((short, title), count) in enumerate(zip(AREAS, PROGRAMMES_PER_AREA, strict=True), start=1):

@@ -1,4 +1,5 @@
-"""Budget rules, pure: 예산현액 of a plan year, 집행잔액, 집행률 and execution pace. No database access."""
+"""Budget rules, pure: 예산현액 of a plan year, 집행잔액 and 집행률 (its pace against the quarter is
+``reports.progress.rules.pace``). No database access."""
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass

@@ -38,6 +38,11 @@ class ReportingPeriod(models.Model):
     def __str__(self) -> str:
         return f"{self.plan.year}년 {self.quarter}분기"
 
+    @property
+    def has_started(self) -> bool:
+        """Opened by the planning office (예정 no longer): only then can its report be overdue."""
+        return self.state != self.State.SCHEDULED
+
 
 class ProgressReport(models.Model):
     class Status(models.TextChoices):

@@ -34,6 +34,7 @@ def test_actual_to_date_cumulative_or_periodic():
     assert rules.actual_to_date(cumulative=False, values=values) == 40
     assert rules.actual_to_date(cumulative=True, values=[Decimal(10), None]) is None
     assert rules.actual_to_date(cumulative=False, values=[None]) is None
+    assert rules.actual_to_date(cumulative=False, values=[Decimal(10), None]) is None  # nothing this quarter
 
 
 def test_achievement_classes():
@@ -97,8 +98,9 @@ def test_quarter_calendar():
 
 
 def test_overdue():
-    due = datetime.date(2017, 4, 10)
-    assert rules.is_overdue(due_on=due, today=datetime.date(2017, 4, 11), status=None)
-    assert rules.is_overdue(due_on=due, today=datetime.date(2017, 4, 11), status="returned")
-    assert not rules.is_overdue(due_on=due, today=datetime.date(2017, 4, 11), status="submitted")
-    assert not rules.is_overdue(due_on=due, today=due, status=None)
+    due, after = datetime.date(2017, 4, 10), datetime.date(2017, 4, 11)
+    assert rules.is_overdue(started=True, due_on=due, today=after, status=None)
+    assert rules.is_overdue(started=True, due_on=due, today=after, status="returned")
+    assert not rules.is_overdue(started=True, due_on=due, today=after, status="submitted")
+    assert not rules.is_overdue(started=True, due_on=due, today=due, status=None)
+    assert not rules.is_overdue(started=False, due_on=due, today=after, status=None)  # 예정: not opened yet

@@ -120,6 +120,9 @@ def test_an_overdue_report_is_a_reason_as_on_the_review_inbox():
     assert late.status == TaskStatus.ATTENTION
     assert late.explanation == "주의: 3분기 보고 기한(10월 10일) 경과: 미제출 (2분기 보고 기준)"
     returned = [SubmissionFact(3, datetime.date(2017, 10, 10), datetime.date(2017, 10, 2), status="returned")]
+    not_opened = [SubmissionFact(3, datetime.date(2017, 10, 10), None, status=None, started=False)]
+    facts.submissions = not_opened
+    assert not scoring.assess(facts, as_of=datetime.date(2017, 9, 30), today=datetime.date(2017, 10, 11)).reasons
     facts.submissions = returned
     assert scoring.assess(facts, as_of=datetime.date(2017, 9, 30), today=datetime.date(2017, 10, 11)).reasons
     facts.submissions = [SubmissionFact(3, datetime.date(2017, 10, 10), datetime.date(2017, 10, 2), status="submitted")]

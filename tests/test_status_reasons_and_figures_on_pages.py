@@ -27,9 +27,12 @@ def test_a_quarter_past_due_without_its_report_is_a_reason_as_on_the_review_inbo
     client, periods, report, officer, reviewer
 ):
     _submit_and_approve(report, officer, reviewer)
-    ReportingPeriod.objects.filter(pk=periods[1].pk).update(state=ReportingPeriod.State.OPEN)
     client.force_login(reviewer)
-    assert "기한 경과" in client.get("/review/").content.decode()
+    # 예정 (not opened): no report can be overdue yet, on the dashboard as in the inbox
+    assert "2분기 보고 기한(7월 10일) 경과" not in client.get("/dashboard/?quarter=2").content.decode()
+    client.post(f"/periods/{periods[1].pk}/state/", {"state": ReportingPeriod.State.OPEN})
+    inbox = client.get("/review/").content.decode()
+    assert f'<td>2분기</td><td><a href="{report.task.get_absolute_url()}">' in inbox  # listed 기한 경과
     html = client.get("/dashboard/?quarter=2").content.decode()
     # judged on the Q1 report, and saying so; the missing Q2 report is one of the reasons
     [explained] = [t for t in re.findall(r'<div class="small">([^<]*)</div>', html) if "1분기 보고 기준" in t]
@@ -79,3 +82,20 @@ def test_a_score_of_zero_reads_zero_on_the_evaluation_page(client, plan, report,
     html = client.get("/evaluation/").content.decode()
     row = re.search(rf"<td>{re.escape(report.task.title)}</td>.*?</tr>", html, re.S).group()
     assert '<td class="num">0.00</td>' in row and "<td>D</td>" in row
+
+
+@pytest.mark.django_db
+def test_the_criteria_page_prints_the_rules_own_numbers(client):
+    html = client.get("/criteria/").content.decode()
+    assert f"최대 {rules.ACHIEVEMENT_CAP}배" in html and "1분기 25%, 2분기 50%, 3분기 75%, 4분기 100%" in html
+    assert "기한 경과" in html and "점수 없음" in html and "reports/evaluation/scoring.py" in html
+
+
+@pytest.mark.django_db
+def test_the_score_page_names_components_and_milestone_states_in_korean(client, plan, report, officer, reviewer):
+    _submit_and_approve(report, officer, reviewer)
+    annual.evaluation_run(plan=plan, user=reviewer)
+    client.force_login(reviewer)
+    html = client.get(f"/evaluation/scores/{TaskScore.objects.get(task=report.task).pk}/").content.decode()
+    assert "성과지표 40%" in html and "보고 적시성" in html and "진행중" in html
+    assert "indicator 40%" not in html and "<td>in_progress</td>" not in html

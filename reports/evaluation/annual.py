@@ -530,7 +530,9 @@ def _submission_facts(periods, reports, quarter, provenance) -> list[scoring.Sub
         report = by_period.get(period.pk)
         submitted = report.first_submitted_on if report else None
         returns, status = getattr(report, "returns", 0), report.status if report else None
-        facts.append(scoring.SubmissionFact(period.quarter, period.due_on, submitted, returns, status))
+        facts.append(
+            scoring.SubmissionFact(period.quarter, period.due_on, submitted, returns, status, period.has_started)
+        )
         provenance.add(
             "submissions",
             lambda: {
@@ -611,8 +613,8 @@ def _score(evaluation, view: TaskView, weights: ScoringWeights, adjusted: TaskSc
             **view.provenance,
             "weights_version": weights.version,
             "weights": weights.as_dict(),
-            "rules": "평가 기준 (/criteria/): 지표 달성률(상한 1.2)·일정 준수율·집행률(기대치 대비, 상한 1)·보고 적시성, "
-            "값이 없는 항목은 제외하고 나머지 가중치로 환산",
+            "rules": f"평가 기준 (/criteria/): 지표 달성률(상한 {rules.ACHIEVEMENT_CAP})·일정 준수율·"
+            "집행률(기대치 대비, 상한 1)·보고 적시성, 값이 없는 항목은 제외하고 나머지 가중치로 환산",
             "components": {k: _str(v) for k, v in components.items()},
             "status": view.assessment.explanation,
         },

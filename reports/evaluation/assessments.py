@@ -46,7 +46,7 @@ def _plan_year_column(data: PlanData, task: Task, year: int) -> tuple[int, int, 
 def _row(
     data: PlanData, view: TaskView, period: ReportingPeriod, as_of: datetime.date, own: dict, weights: ScoringWeights
 ) -> TaskAssessment:
-    pairs = [(b.spent, b.available) for b in view.facts.budgets if b.spent is not None and b.available]
+    pairs = budget_rules.counted_lines((b.spent, b.available) for b in view.facts.budgets)
     due = [s for s in view.facts.submissions if s.due_on < as_of]
     report = view.report
     components = view.assessment.components

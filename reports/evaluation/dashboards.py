@@ -221,7 +221,7 @@ def _trend_chart(totals: dict[int, QuarterTotals]) -> charts.Chart:
     achievement, execution = [], []
     for quarter in range(1, 5):
         sums = totals[quarter]
-        achievement.append(_pct(scoring.mean_from_sums(sums.indicator_sum, sums.indicator_count)))
+        achievement.append(_pct(scoring.mean_from_sums(sums.indicator_sum, sums.indicator_count, "0.0001")))
         execution.append(_pct(budget_rules.execution_rate(spent=sums.rate_spent, available=sums.rate_available)))
     return charts.quarterly_trend(
         "chart-trend",

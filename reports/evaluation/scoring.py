@@ -11,7 +11,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from budgets import rules as budget_rules
 from reports.models import MilestoneProgress, TaskStatus
 from reports.progress import rules
-from reports.progress.rules import expected_fraction, month_end
+from reports.progress.rules import expected_fraction
 
 # Task status thresholds on pace (value ÷ what is expected by the end of the quarter).
 STATUS_DELAYED_BELOW = Decimal("0.7")
@@ -76,6 +76,7 @@ class SubmissionFact:
     first_submitted_on: datetime.date | None
     returns: int = 0
     status: str | None = None  # the quarter's report status now; None without a report
+    started: bool = True  # the quarter has been opened (not 예정)
 
 
 @dataclass
@@ -108,7 +109,7 @@ def indicator_component(facts: list[IndicatorFact], quarter: int) -> Decimal | N
 
 
 def _indicator_pace(fact: IndicatorFact, quarter: int) -> Decimal | None:
-    return None if fact.rate is None else fact.rate / expected_fraction(quarter)
+    return None if fact.rate is None else rules.pace(fact.rate, quarter)
 
 
 # ---------------------------------------------------------------- milestones
@@ -123,7 +124,7 @@ def milestone_days_late(fact: MilestoneFact, as_of: datetime.date) -> int:
 
 def milestone_component(facts: list[MilestoneFact], as_of: datetime.date) -> tuple[Decimal | None, int, int]:
     """(on time ÷ due, on time, due). A milestone is due when its planned month has ended by ``as_of``."""
-    due = [f for f in facts if f.planned_end and f.status != Milestone.CANCELLED and month_end(f.planned_end) <= as_of]
+    due = [f for f in facts if rules.milestone_is_due(planned_end=f.planned_end, status=f.status, as_of=as_of)]
     on_time = [f for f in due if f.status == Milestone.DONE and milestone_days_late(f, as_of) == 0]
     if not due:
         return None, 0, 0
@@ -145,7 +146,7 @@ def budget_component(facts: list[BudgetFact], quarter: int, non_budget: bool) ->
     rate = execution_rate(facts)
     if rate is None:
         return None
-    return quantize(min(Decimal(1), rate / expected_fraction(quarter)))
+    return quantize(min(Decimal(1), rules.pace(rate, quarter)))
 
 
 # ---------------------------------------------------------------- timeliness
@@ -226,7 +227,7 @@ def _budget_signals(facts: TaskFacts) -> list[Signal]:
     q, expected = facts.quarter, expected_fraction(facts.quarter)
     if rate > 1:
         return [(ATTENTION, f"집행률 {rules.percent_text(rate)}: 예산현액 초과 집행")]
-    pace = rate / expected
+    pace = rules.pace(rate, q)
     if pace >= BUDGET_ATTENTION_BELOW:
         return []
     level = DELAYED if pace < BUDGET_DELAYED_BELOW else ATTENTION
@@ -249,7 +250,7 @@ def _submission_signals(facts: TaskFacts, today: datetime.date) -> list[Signal]:
     if own is None:
         return []
     due = f"{own.due_on.month}월 {own.due_on.day}일"
-    if rules.is_overdue(due_on=own.due_on, today=today, status=own.status):
+    if rules.is_overdue(started=own.started, due_on=own.due_on, today=today, status=own.status):
         return [(ATTENTION, f"{own.quarter}분기 보고 기한({due}) 경과: 미제출")]
     return []
 
@@ -296,6 +297,7 @@ def rollup(values: list[tuple[Decimal | None, Decimal]]) -> tuple[Decimal | None
     return mean_from_sums(sum(v * w for v, w in present), sum(w for _, w in present)), len(values) - len(present)
 
 
-def mean_from_sums(total: Decimal, weight: Decimal | int) -> Decimal | None:
-    """The roll-up's mean from Σ value × weight and Σ weight (summed here or by the database)."""
-    return quantize(Decimal(total) / weight, "0.01") if weight else None
+def mean_from_sums(total: Decimal, weight: Decimal | int, places: str = "0.01") -> Decimal | None:
+    """The roll-up's mean from Σ value × weight and Σ weight (summed here or by the database); scores to
+    0.01, shares (0–1.2) to ``places="0.0001"`` so that their percent keeps its one decimal."""
+    return quantize(Decimal(total) / weight, places) if weight else None

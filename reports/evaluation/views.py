@@ -18,7 +18,7 @@ from reports.evaluation import annual, charts, dashboards, scoring
 from reports.evaluation.filters import DashboardFilter
 from reports.evaluation.tables import DashboardTaskTable
 from reports.models import Evaluation, ProgressReport, TaskScore
-from reports.progress import permissions
+from reports.progress import permissions, rules
 from reports.progress.paging import paginate
 from reports.progress.services import ReportActionRefused
 
@@ -124,7 +124,9 @@ def plan_gantt(request):
 @require_GET
 def criteria(request):
     weights = annual.weights_current()
-    return render(request, "reports/criteria.html", {"weights": weights, "s": scoring})
+    expected = [(q, rules.percent_text(rules.expected_fraction(q))) for q in range(1, 5)]
+    context = {"weights": weights, "s": scoring, "r": rules, "expected": expected}
+    return render(request, "reports/criteria.html", context)
 
 
 @login_required

@@ -52,6 +52,12 @@ def expected_fraction(quarter: int) -> Decimal:
     return Decimal(quarter) / 4
 
 
+def pace(share: Decimal, quarter: int) -> Decimal:
+    """A share of the year's target or budget against what is expected by the end of ``quarter`` (1 = on pace):
+    the pace of an indicator's 달성률 and of a task's 집행률 alike."""
+    return share / expected_fraction(quarter)
+
+
 def month_end(day: datetime.date) -> datetime.date:
     return day.replace(day=calendar.monthrange(day.year, day.month)[1])
 
@@ -63,9 +69,12 @@ def actual_to_date(*, cumulative: bool, values: Sequence[Decimal | None]) -> Dec
     """An indicator's actual as of a quarter, from its reports' values in quarter order (latest last).
 
     A cumulative indicator reports its running total, so the latest report's value is the figure; a
-    periodic one reports each quarter's own figure, so the quarters add up."""
+    periodic one reports each quarter's own figure, so the quarters add up. Nothing in the latest
+    report is no figure for either."""
+    if not values or values[-1] is None:
+        return None
     if cumulative:
-        return values[-1] if values else None
+        return values[-1]
     present = [v for v in values if v is not None]
     return sum(present, Decimal(0)) if present else None
 
@@ -124,6 +133,11 @@ def percent_text(rate: Decimal | None) -> str:
 # ---------------------------------------------------------------- milestones
 
 
+def milestone_is_due(*, planned_end: datetime.date | None, status: str, as_of: datetime.date) -> bool:
+    """A milestone counts for adherence once its planned month has ended by ``as_of`` (cancelled ones never)."""
+    return planned_end is not None and status != Milestone.CANCELLED and month_end(planned_end) <= as_of
+
+
 def milestone_days_late(
     *, planned_end: datetime.date | None, status: str, actual_end: datetime.date | None, as_of: datetime.date
 ) -> int:
@@ -150,6 +164,6 @@ def choice_label(field: str, value: str) -> str:
     return CHOICE_LABELS.get(field, {}).get(value, value)
 
 
-def is_overdue(*, due_on: datetime.date, today: datetime.date, status: str | None) -> bool:
-    """Past the due date with nothing submitted (no report, a draft, or a returned one)."""
-    return due_on < today and status not in (Report.SUBMITTED, Report.APPROVED)
+def is_overdue(*, started: bool, due_on: datetime.date, today: datetime.date, status: str | None) -> bool:
+    """A started quarter (not 예정) past its due date with nothing submitted (no report, a draft, a returned one)."""
+    return started and due_on < today and status not in (Report.SUBMITTED, Report.APPROVED)

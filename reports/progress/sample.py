@@ -15,7 +15,7 @@ from django.utils import timezone
 from budgets import rules as budget_rules
 from initiatives.models import Plan
 from reports.models import MilestoneProgress, ProgressReport, ReportingPeriod
-from reports.progress import services
+from reports.progress import rules, services
 from reports.progress.rules import month_end, quarter_end
 
 NARRATIVE = {
@@ -31,12 +31,13 @@ def _at(day: datetime.date, hour: int = 10) -> datetime.datetime:
 
 def _values(report: ProgressReport, quarter: int, rng: random.Random) -> dict:
     year = report.period.plan.year
-    pace = Decimal(quarter) / 4
+    pace = rules.expected_fraction(quarter)
     data = {
         key: text.format(q=quarter, next=min(quarter + 1, 4), title=report.task.title[:30])
         for key, text in NARRATIVE.items()
     }
-    data["self_assessment"] = rng.choice(["on_track", "on_track", "at_risk"])
+    own = ProgressReport.SelfAssessment
+    data["self_assessment"] = rng.choice([own.ON_TRACK, own.ON_TRACK, own.AT_RISK])
     data["indicator_results"] = {}
     for result in report.indicator_results.select_related("indicator"):
         factor = Decimal(rng.randint(60, 120)) / 100

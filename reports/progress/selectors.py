@@ -109,8 +109,11 @@ def task_report_rows(*, tasks: Iterable[Task], periods: list[ReportingPeriod], t
         cells = []
         for period in periods:
             report = by_period.get(period.pk)
-            overdue = period.state != ReportingPeriod.State.SCHEDULED and rules.is_overdue(
-                due_on=period.due_on, today=today, status=report.status if report else None
+            overdue = rules.is_overdue(
+                started=period.has_started,
+                due_on=period.due_on,
+                today=today,
+                status=report.status if report else None,
             )
             cells.append(Cell(period=period, report=report, overdue=overdue))
         rows.append(TaskRow(task=task, cells=cells))
@@ -120,7 +123,11 @@ def task_report_rows(*, tasks: Iterable[Task], periods: list[ReportingPeriod], t
 def _statuses_on_time() -> list[str]:
     """The statuses that stop a quarter being overdue, asked of the rule so that it stays in one place."""
     long_ago, now = datetime.date.min, datetime.date.max
-    return [s for s in ProgressReport.Status.values if not rules.is_overdue(due_on=long_ago, today=now, status=s)]
+    return [
+        s
+        for s in ProgressReport.Status.values
+        if not rules.is_overdue(started=True, due_on=long_ago, today=now, status=s)
+    ]
 
 
 def overdue_cells(*, plan: Plan, periods: list[ReportingPeriod], today: datetime.date) -> QuerySet[Task]:
@@ -131,11 +138,7 @@ def overdue_cells(*, plan: Plan, periods: list[ReportingPeriod], today: datetime
     ``overdue_period_id`` and its draft or returned reports of those quarters in ``open_reports``:
     ``overdue_rows`` turns a page of them into (task, cell) pairs. Count, page and reports: three queries.
     """
-    due = [
-        p.pk
-        for p in periods
-        if p.state != ReportingPeriod.State.SCHEDULED and rules.is_overdue(due_on=p.due_on, today=today, status=None)
-    ]
+    due = [p.pk for p in periods if rules.is_overdue(started=p.has_started, due_on=p.due_on, today=today, status=None)]
     on_time = ProgressReport.objects.filter(
         task=OuterRef("pk"), period=OuterRef("overdue_period_id"), status__in=_statuses_on_time()
     )

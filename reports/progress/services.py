@@ -89,6 +89,7 @@ def period_set_state(*, period: ReportingPeriod, user, state: str) -> ReportingP
     if not updated:
         raise ReportActionRefused("분기 상태가 그 사이 바뀌었습니다. 새로 고친 뒤 다시 시도하세요.")
     period.state = state
+    tasks_changed(period.plan.tasks.all())  # whether a report is overdue depends on it
     return period
 
 

@@ -264,7 +264,9 @@ def inbox(request):
         request, "waiting", selectors.reports_with_status(user=request.user, status=ProgressReport.Status.SUBMITTED)
     )
     overdue = _inbox_pager(request, "overdue", selectors.overdue_cells(plan=plan, periods=periods, today=today))
-    returned = _inbox_pager(request, "returned", selectors.reports_with_status(user=request.user, status="returned"))
+    returned = _inbox_pager(
+        request, "returned", selectors.reports_with_status(user=request.user, status=ProgressReport.Status.RETURNED)
+    )
     context = {
         "plan": plan,
         "waiting": waiting,

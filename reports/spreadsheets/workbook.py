@@ -62,7 +62,7 @@ def summary_sheet(rollups: PlanRollups | None, quarter: int, title: str) -> Shee
         for area in areas:
             members = [p for p in programmes if p.key[0] == area.key]
             for group, level in [(area, "추진방안"), *[(p, "중점 추진과제") for p in members]]:
-                balance = group.available - group.spent
+                balance = budget_rules.balance(available=group.available, spent=group.spent)
                 yield [
                     level,
                     group.label,
@@ -187,7 +187,8 @@ def indicator_sheet(data: PlanData) -> Sheet:
 
 
 def milestone_sheet(data: PlanData) -> Sheet:
-    as_of = {p.quarter: rules.quarter_end(data.plan.year, p.quarter) for p in data.periods}
+    today = timezone.localdate()
+    as_of = {p.quarter: rules.judged_on(year=data.plan.year, quarter=p.quarter, today=today) for p in data.periods}
     tasks = {t.pk: t for t in data.tasks}
 
     def rows() -> Iterator[list]:

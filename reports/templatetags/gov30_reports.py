@@ -1,5 +1,6 @@
 from django import template
 
+from reports.evaluation import scoring
 from reports.models import ProgressReport
 from reports.progress import rules
 
@@ -20,5 +21,11 @@ def change_value(value: str, field: str) -> str:
 
 @register.filter
 def percent(rate) -> str:
-    """A rate as ``rules.percent_text`` writes it everywhere else (a row without figures reads "")."""
+    """A rate as ``rules.percent_text`` writes it everywhere else (a form row without figures passes "": "–")."""
     return rules.percent_text(None if rate == "" else rate)
+
+
+@register.filter
+def component_label(name: str) -> str:
+    """A score component's Korean name (성과지표, 추진일정, 예산 집행, 보고 적시성)."""
+    return scoring.COMPONENT_LABELS.get(name, name)

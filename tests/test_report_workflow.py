@@ -1,6 +1,7 @@
 """draft → submit → return → resubmit → approve, with a history row for each step."""
 
 import pytest
+from django.db import transaction
 
 from reports.models import ProgressReport, ReportEvent
 from reports.progress import services
@@ -128,3 +129,35 @@ def test_history_shows_korean_labels_not_codes(client, report, officer):
     history = html.split('id="h-history"')[1]
     assert "작성중 → 제출" in history and "진행중" in history and "정상" in history
     assert "draft" not in history and "in_progress" not in history and "on_track" not in history
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("state", ["open", "locked"])
+def test_the_page_offers_exactly_the_review_actions_the_services_accept(client, report, officer, reviewer, state):
+    from reports.models import ReportingPeriod
+
+    services.report_submit(report=report, user=officer, version=report.version, data=complete_data(report))
+    ReportingPeriod.objects.filter(pk=report.period_id).update(state=state)
+    report = ProgressReport.objects.select_related("period").get(pk=report.pk)
+    client.force_login(reviewer)
+    html = client.get(f"/reports/{report.pk}/").content.decode()
+    offered = {action for action in ("approve", "return", "reopen") if f"/reports/{report.pk}/{action}/" in html}
+    assert offered == set(services.review_actions(report))
+    accepted = set()
+    for action, run in {"approve": services.report_approve, "return": services.report_return}.items():
+        extra = {"comment": "보완"} if action == "return" else {}
+        try:
+            with transaction.atomic():
+                run(report=report, user=reviewer, version=report.version, **extra)
+                raise _Undo
+        except _Undo:
+            accepted.add(action)
+        except services.ReportActionRefused:
+            pass
+        report.refresh_from_db()
+    assert accepted == offered - {"reopen"}
+    assert (state == "locked") == ("확정되어 검토 작업을 할 수 없습니다" in html)
+
+
+class _Undo(Exception):
+    """Leaves a tried action without effect."""

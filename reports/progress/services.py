@@ -494,6 +494,15 @@ def report_submit(*, report: ProgressReport, user, version: int, data: dict | No
     return report
 
 
+# What a reviewer can do with a report in each state (the period must not be 확정).
+REVIEW_ACTIONS = {Status.SUBMITTED: ("return", "approve"), Status.APPROVED: ("reopen",)}
+
+
+def review_actions(report: ProgressReport) -> tuple[str, ...]:
+    """The review actions the report's state allows now: the page offers these, ``_review`` enforces the same."""
+    return () if report.period.state == State.LOCKED else REVIEW_ACTIONS.get(report.status, ())
+
+
 def _review(report: ProgressReport, user, expected: str, what: str) -> str:
     """Checks made inside ``_claimed``, on the report as stored."""
     permissions.ensure_reviewer(user)

@@ -1,9 +1,11 @@
 """Planning-office dashboards, the annual evaluation, the rules page and the open results page."""
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Max, Q
 from django.http import Http404
@@ -176,10 +178,9 @@ def score_detail(request, pk: int):
     score = get_object_or_404(TaskScore.objects.select_related("task", "evaluation__weights", "adjusted_by"), pk=pk)
     typed = {"total": request.POST.get("total", ""), "reason": request.POST.get("reason", "")}
     if request.method == "POST":
-        try:
-            total = Decimal(typed["total"].replace(",", "").strip())
-        except InvalidOperation:
-            messages.error(request, "조정 점수는 0~100 사이의 숫자로 입력하세요.")
+        total = _adjusted_total(typed["total"])
+        if total is None:
+            messages.error(request, "조정 점수는 0~100 사이의 숫자로 입력하세요 (예: 85.5).")
         else:
             try:
                 annual.score_adjust(score=score, user=request.user, total=total, reason=typed["reason"])
@@ -189,6 +190,15 @@ def score_detail(request, pk: int):
                 messages.success(request, "점수를 조정했습니다.")
                 return redirect("reports:score-detail", pk=pk)
     return render(request, "reports/score_detail.html", {"score": score, "typed": typed})
+
+
+def _adjusted_total(text: str) -> Decimal | None:
+    """A typed score as a form reads it: a finite number from 0 to 100 with two decimals at most, else None."""
+    field = forms.DecimalField(min_value=0, max_value=100, max_digits=5, decimal_places=2)
+    try:
+        return field.clean(text.strip())
+    except ValidationError:
+        return None
 
 
 @login_required

@@ -191,20 +191,22 @@ def late_change_register(*, plan: Plan) -> QuerySet[ReportEvent]:
     )
 
 
-def _typed_number(text: str) -> Decimal | None:
-    """A number as the report form reads it (Korean thousands separators allowed); anything else is None."""
-    field = forms.DecimalField(localize=True, required=False)
+def _typed(field: forms.Field, text: str):
+    """``text`` as the report form's ``field`` reads it; what the form would refuse is None (shown as –)."""
     try:
         return field.clean(text)
     except ValidationError:
         return None
 
 
-def typed_figures(*, report: ProgressReport, typed: dict[str, str]) -> dict[str, dict[str, str]]:
+def typed_figures(
+    *, report: ProgressReport, typed: dict[str, str], actual: forms.Field, spent: forms.Field
+) -> dict[str, dict[str, str]]:
     """The live figures for values being typed into the report form, by the rules of the saved page:
-    ``indicator-<pk>`` → 달성률, ``line-<pk>`` → 집행잔액 and 집행률. Unknown keys are left out."""
+    ``indicator-<pk>`` → 달성률, ``line-<pk>`` → 집행잔액 and 집행률; ``actual`` and ``spent`` are the form's
+    own fields, so a value the form refuses shows no figure. Unknown keys are left out."""
     indicator_values = {
-        int(key.split("-")[1]): _typed_number(text)
+        int(key.split("-")[1]): _typed(actual, text)
         for key, text in typed.items()
         if key.startswith("indicator-") and key[10:].isdigit()
     }
@@ -219,12 +221,11 @@ def typed_figures(*, report: ProgressReport, typed: dict[str, str]) -> dict[str,
         key = f"line-{execution.budget_line_id}"
         if key not in typed:
             continue
-        spent = _typed_number(typed[key])
-        spent = None if spent is None else int(spent)
+        spent_to_date = _typed(spent, typed[key])
         available = budget_rules.available_budget(amounts=execution.budget_line.amounts.all(), year=year).amount
-        balance = budget_rules.balance(available=available, spent=spent)
+        balance = budget_rules.balance(available=available, spent=spent_to_date)
         answer[key] = {
             "balance": "–" if balance is None else f"{balance:,}",
-            "rate": rules.percent_text(budget_rules.execution_rate(spent=spent, available=available)),
+            "rate": rules.percent_text(budget_rules.execution_rate(spent=spent_to_date, available=available)),
         }
     return answer

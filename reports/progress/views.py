@@ -14,7 +14,9 @@ from initiatives.selectors import plan_latest
 from reports.models import ProgressReport, ReportingPeriod
 from reports.progress import permissions, rules, selectors, services
 from reports.progress.forms import (
+    BudgetExecutionForm,
     EvidenceForm,
+    IndicatorResultForm,
     PeriodStateForm,
     ReasonForm,
     ReportFormBundle,
@@ -157,7 +159,11 @@ def report_detail(request, pk: int):
 def report_figures(request, pk: int):
     """달성률, 집행잔액 and 집행률 for the values being typed: the form's live figures come from the server's rules."""
     report = permissions.get_report_for_user(request.user, pk)
-    return JsonResponse(selectors.typed_figures(report=report, typed=request.GET.dict()))
+    fields = {
+        "actual": IndicatorResultForm.base_fields["actual"],
+        "spent": BudgetExecutionForm.base_fields["spent_to_date"],
+    }
+    return JsonResponse(selectors.typed_figures(report=report, typed=request.GET.dict(), **fields))
 
 
 def _read_only_bundle(report):

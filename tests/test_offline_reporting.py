@@ -149,6 +149,8 @@ BAD_FILES = [
     ("date_as_text", bad_files.date_as_text, "날짜를 YYYY-MM-DD 형식으로"),
     ("formula", bad_files.formula_in_input, "수식이 있습니다"),
     ("duplicate_rows", bad_files.duplicate_row, "같은 항목이 두 번 있습니다"),
+    ("sheet_xml_truncated", bad_files.sheet_xml_truncated, "시트를 읽을 수 없습니다"),
+    ("sheet_xml_undefined_entity", bad_files.sheet_xml_undefined_entity, "시트를 읽을 수 없습니다"),
 ]
 
 

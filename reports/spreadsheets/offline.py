@@ -15,8 +15,10 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import IO, Any
+from xml.etree.ElementTree import ParseError
 
 import tablib
+from defusedxml import DefusedXmlException
 from django import forms as django_forms
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
@@ -300,6 +302,8 @@ def read_workbook(handle: IO[bytes]) -> tuple[int | None, dict[str, tablib.Datas
             raise UploadRefused(f"양식의 시트가 없습니다: {', '.join(missing)}. 포털에서 내려받은 양식을 쓰세요.")
         period_key = _period_key(workbook[GUIDE_SHEET])
         return period_key, {title: _dataset(workbook[title], title) for title in SHEETS}
+    except (ParseError, DefusedXmlException) as exc:  # read-only mode parses each sheet's XML only now
+        raise UploadRefused("엑셀 파일의 시트를 읽을 수 없습니다. 손상되었거나 허용하지 않는 내용이 있습니다.") from exc
     finally:
         workbook.close()
 

@@ -69,3 +69,23 @@ def duplicate_row(template: bytes) -> bytes:
         ws.append([c.value for c in ws[2]])
 
     return edit(template, change)
+
+
+def _rewrite_sheets(template: bytes, change) -> bytes:
+    """The same archive with every worksheet's XML passed through ``change`` (openpyxl reads them only later)."""
+    source, buffer = zipfile.ZipFile(io.BytesIO(template)), io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename.startswith("xl/worksheets/sheet"):
+                data = change(data)
+            archive.writestr(info, data)
+    return buffer.getvalue()
+
+
+def sheet_xml_truncated(template: bytes) -> bytes:
+    return _rewrite_sheets(template, lambda xml: xml[: len(xml) // 2])
+
+
+def sheet_xml_undefined_entity(template: bytes) -> bytes:
+    return _rewrite_sheets(template, lambda xml: xml.replace(b"<sheetData>", b"<sheetData>&undefined;", 1))

@@ -438,16 +438,18 @@ def _indicator_values(data: PlanData, report: ProgressReport, indicator_id: int)
     return [r.actual for r in data.report_rows(report).indicator_results if r.indicator_id == indicator_id]
 
 
-def indicator_figure_in(data: PlanData, report: ProgressReport, indicator, counted) -> IndicatorFigure:
-    """``selectors.indicator_figure`` of a report, from loaded data: ``counted`` are the task's counted reports."""
+def indicator_figure_in(
+    data: PlanData, report: ProgressReport, indicator, counted, at: datetime.datetime
+) -> IndicatorFigure:
+    """``selectors.indicator_figure`` of a report, from loaded data: ``counted`` are the task's counted reports
+    in quarter order (as ``plan_data`` loads them), ``at`` is when the report's quarter opened."""
     earlier = [
         value
-        for r in sorted(counted, key=lambda r: r.period.quarter)
+        for r in counted
         if r.period.quarter < report.period.quarter
         for value in _indicator_values(data, r, indicator.pk)
     ]
     value = next(iter(_indicator_values(data, report, indicator.pk)), None)
-    at = period_start(report.period)
     return indicator_figure(indicator=indicator, at=at, earlier=earlier, value=value)
 
 
@@ -456,7 +458,7 @@ def _indicator_facts(context: _Context, task, report, counted, provenance) -> li
     facts = []
     at = context.starts[report.period_id]
     for indicator in data.indicators.get(task.pk, []):
-        figure = indicator_figure_in(data, report, indicator, counted)
+        figure = indicator_figure_in(data, report, indicator, counted, at)
         sources = (
             [report] if indicator.cumulative else [r for r in counted if r.period.quarter <= report.period.quarter]
         )

@@ -21,6 +21,7 @@ from reports.evaluation.assessments import explanations, stored_judging_missing
 from reports.evaluation.dashboards import PlanRollups, plan_rollups
 from reports.models import Evaluation, ReportEvent, TaskStatus
 from reports.progress import rules
+from reports.progress.selectors import period_start
 from reports.spreadsheets.xlsx import Column, Sheet, SheetWriter, new_workbook
 
 SHEET_TITLES = ["요약", "과제별 실적", "성과지표", "추진일정", "예산", "평가 결과", "마감 후 변경"]
@@ -138,6 +139,7 @@ def task_quarter_sheet(data: PlanData, explained: dict[tuple[int, int], str]) ->
 def indicator_sheet(data: PlanData) -> Sheet:
     tasks = {t.pk: t for t in data.tasks}
 
+    starts = {p.pk: period_start(p) for p in data.periods}
     counted: dict[int, list] = {}
     for report in data.reports:
         if report.status in data.statuses:
@@ -151,7 +153,9 @@ def indicator_sheet(data: PlanData) -> Sheet:
                 result = results.get(indicator.pk)
                 if result is None:
                     continue
-                figure = indicator_figure_in(data, report, indicator, counted.get(task.pk, []))
+                figure = indicator_figure_in(
+                    data, report, indicator, counted.get(task.pk, []), starts[report.period_id]
+                )
                 yield [
                     task.number,
                     task.title,

@@ -17,6 +17,8 @@ from import_export.admin import ImportExportModelAdmin
 from import_export.formats import base_formats
 from import_export.forms import ImportForm
 
+from gov30.korean_input import parse_date, parse_number
+
 REQUIRED_PARTS = ("[Content_Types].xml", "xl/workbook.xml")
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -106,7 +108,8 @@ class EscapedResourceMixin:
 
 class PlanDataResource(EscapedResourceMixin, resources.ModelResource):
     """The base of the admin's plan-data resources: escaped text, rows matched by ``id``, an unchanged
-    re-import skipped (and shown as skipped), xlsx date cells read as dates, each row validated by the model."""
+    re-import skipped (and shown as skipped), xlsx date cells read as dates, typed numbers and dates read by
+    ``gov30.korean_input``, each row validated by the model."""
 
     class Meta:
         skip_unchanged = True
@@ -118,7 +121,18 @@ class PlanDataResource(EscapedResourceMixin, resources.ModelResource):
         if isinstance(value, datetime.datetime) and self._is_date(field.attribute):
             # An xlsx date cell reads back as midnight; kept a datetime, it never equals the stored date.
             row[field.column_name] = value.date()
+        elif isinstance(value, str) and value.strip():
+            # Typed text (csv, text cells) is read as the report form reads it: "12,34,5" is refused, not 12345.
+            if self._is_date(field.attribute):
+                row[field.column_name] = parse_date(value)
+            elif self._is_number(field.attribute):
+                row[field.column_name] = parse_number(value)
         return super().import_field(field, instance, row, is_m2m, **kwargs)
+
+    def _is_number(self, attribute: str | None) -> bool:
+        model_field = self._model_field(attribute)
+        numeric = (models.IntegerField, models.DecimalField, models.FloatField)
+        return isinstance(model_field, numeric) and not model_field.primary_key
 
     def _is_date(self, attribute: str | None) -> bool:
         model_field = self._model_field(attribute)

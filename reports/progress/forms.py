@@ -2,9 +2,11 @@
 is merely incomplete (allowed in a draft) is checked by ``services.submit_problems`` on submit."""
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.forms import modelformset_factory
 
 from budgets import rules as budget_rules
+from gov30.korean_input import InputRefused, parse_date, parse_number
 from reports.models import BudgetExecution, IndicatorResult, MilestoneProgress, ProgressReport, ReportingPeriod
 from reports.progress import rules
 
@@ -16,8 +18,48 @@ NUMBER_ERRORS = {
     "max_decimal_places": "소수점 아래는 둘째 자리까지 입력하세요.",
     "max_whole_digits": "값이 너무 큽니다. 단위를 확인하세요.",
 }
-DATE_ERRORS = {"invalid": "날짜를 YYYY-MM-DD 형식으로 입력하세요 (예: 2017-03-31)."}
+DATE_ERRORS = {"invalid": "날짜를 YYYY-MM-DD 형식으로 입력하세요 (예: 2017-03-31, 2017. 3. 31.)."}
 TEXT_LIMIT = 5000
+
+
+def _refused(field: forms.Field, refusal: InputRefused) -> ValidationError:
+    """The value and why it was refused, then the field's own hint (e.g. 숫자만 입력하세요)."""
+    return ValidationError(f"{refusal} {field.error_messages['invalid']}", code="invalid")
+
+
+class KoreanDecimalField(forms.DecimalField):
+    """Typed text read by ``gov30.korean_input`` ("1,234" yes, "12,34,5" no); spreadsheet numbers as they are."""
+
+    def to_python(self, value):
+        if isinstance(value, str) and value.strip():
+            try:
+                value = parse_number(value)
+            except InputRefused as refusal:
+                raise _refused(self, refusal) from None
+        return super().to_python(value)
+
+
+class KoreanIntegerField(forms.IntegerField):
+    def to_python(self, value):
+        if isinstance(value, str) and value.strip():
+            try:
+                number = parse_number(value)
+            except InputRefused as refusal:
+                raise _refused(self, refusal) from None
+            if number != number.to_integral_value():
+                raise _refused(self, InputRefused(f"'{value}': 소수점 아래 값은 넣을 수 없습니다."))
+            return int(number)
+        return super().to_python(value)
+
+
+class KoreanDateField(forms.DateField):
+    def to_python(self, value):
+        if isinstance(value, str) and value.strip():
+            try:
+                return parse_date(value)
+            except InputRefused as refusal:
+                raise _refused(self, refusal) from None
+        return super().to_python(value)
 
 
 def _text(label: str, rows: int = 4) -> forms.CharField:
@@ -50,7 +92,7 @@ class ReportForm(forms.ModelForm):
 
 
 class IndicatorResultForm(forms.ModelForm):
-    actual = forms.DecimalField(
+    actual = KoreanDecimalField(
         label="실적",
         required=False,
         localize=True,
@@ -69,13 +111,13 @@ class IndicatorResultForm(forms.ModelForm):
 
 
 class MilestoneProgressForm(forms.ModelForm):
-    actual_start = forms.DateField(
+    actual_start = KoreanDateField(
         label="실제 시작일",
         required=False,
         error_messages=DATE_ERRORS,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
-    actual_end = forms.DateField(
+    actual_end = KoreanDateField(
         label="실제 완료일",
         required=False,
         error_messages=DATE_ERRORS,
@@ -104,7 +146,7 @@ class MilestoneProgressForm(forms.ModelForm):
 
 
 class BudgetExecutionForm(forms.ModelForm):
-    spent_to_date = forms.IntegerField(
+    spent_to_date = KoreanIntegerField(
         label="지출액 누계(백만원)",
         required=False,
         localize=True,
@@ -217,7 +259,7 @@ class ReasonForm(forms.Form):
 
 
 class TargetChangeForm(ReasonForm):
-    new_target = forms.DecimalField(
+    new_target = KoreanDecimalField(
         label="새 목표",
         localize=True,
         min_value=0,

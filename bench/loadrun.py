@@ -4,7 +4,7 @@ Each virtual user logs in through the login form first (not timed), then for ``s
 by weight with no think time. Reviewers read the dashboards, the task table and the inbox; officers read
 their 내 과제 page and the task table, and save one of their own open-quarter drafts through the real
 report form (CSRF token, version and every row field taken from the page, as a browser would). Then every
-save the server acknowledged (its redirect to the report page) is looked up in the database: each must
+save the server acknowledged (its redirect back to the report form) is looked up in the database: each must
 have left its history entry carrying the text that user typed.
 
 Only the standard library is used on the client side (threads and ``http.client``).
@@ -178,7 +178,7 @@ def _get(session: Session, path: str) -> tuple[bool, int]:
 
 
 def _save(session: Session, user: User, run: str, rng: random.Random) -> tuple[bool, int]:
-    """Open one of the user's drafts, change its text, press 임시 저장; ok when redirected to the report."""
+    """Open one of the user's drafts, change its text, press 임시 저장; ok when redirected back to the form."""
     report_id = rng.choice(user.reports)
     status, _, body = session.request("GET", f"/reports/{report_id}/edit/")
     form = post_form(body.decode(), "report-version") if status == 200 else None
@@ -188,7 +188,7 @@ def _save(session: Session, user: User, run: str, rng: random.Random) -> tuple[b
     form["report-achievements"] = marker
     form["save"] = ""
     status, location, _ = session.request("POST", f"/reports/{report_id}/edit/", form)
-    ok = status == 302 and location.rstrip("/").endswith(f"/reports/{report_id}")
+    ok = status == 302 and location.rstrip("/").endswith(f"/reports/{report_id}/edit")
     if ok:
         user.saves.append(Save(report_id, marker))
     return ok, status

@@ -94,3 +94,10 @@ def execution_rate_formula(*, spent: str, available: str) -> str:
 
 def is_overspent(*, available: int | None, spent: int | None) -> bool:
     return available is not None and spent is not None and spent > available
+
+
+def overspend_warning(*, available: int | None, spent: int | None) -> str:
+    """The warning (not an error: a draft saves) a line shows while 지출액 누계 is above 예산현액; "" otherwise."""
+    if not is_overspent(available=available, spent=spent):
+        return ""
+    return f"경고: 지출액 누계가 예산현액을 {spent - available:,}백만원 넘습니다. 제출하려면 사유를 적으세요."

@@ -18,7 +18,14 @@ def test_live_figures_show_none_for_what_the_form_refuses(client, report, office
     assert response.status_code == 200
     figures = response.json()
     assert figures[f"indicator-{indicator}"]["rate"] == "–"
-    assert figures[f"line-{line}"] == {"balance": "–", "rate": "–"}
+    assert {k: figures[f"line-{line}"][k] for k in ("balance", "rate", "warning")} == {
+        "balance": "–",
+        "rate": "–",
+        "warning": "",
+    }
+    # the form's own refusal, in Korean, for the page to show beside the input as it is typed
+    for key in (f"indicator-{indicator}", f"line-{line}"):
+        assert figures[key]["error"] and not figures[key]["error"].isascii()
 
 
 @pytest.mark.django_db

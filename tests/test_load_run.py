@@ -19,7 +19,7 @@ def test_report_form_read_from_the_page_is_accepted_back(client, report, officer
     assert any(name.startswith("indicator_results-") for name in form)
     form.update({"report-achievements": "[부하 시험] 저장 확인", "save": ""})
     response = client.post(url, form)
-    assert response.status_code == 302 and response["Location"].endswith(f"/reports/{report.pk}/")
+    assert response.status_code == 302 and response["Location"].endswith(f"/reports/{report.pk}/edit/")
     report.refresh_from_db()
     assert report.achievements == "[부하 시험] 저장 확인"
 

@@ -2,13 +2,14 @@
 is merely incomplete (allowed in a draft) is checked by ``services.submit_problems`` on submit."""
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.forms import modelformset_factory
 
 from budgets import rules as budget_rules
 from gov30.korean_input import InputRefused, parse_date, parse_number
 from reports.models import BudgetExecution, IndicatorResult, MilestoneProgress, ProgressReport, ReportingPeriod
-from reports.progress import rules
+from reports.progress import rules, services
 
 NUMBER_ERRORS = {
     "invalid": "숫자만 입력하세요 (예: 1,234 또는 12.5).",
@@ -176,10 +177,11 @@ class ReportFormBundle:
 
     GROUPS = ("indicator_results", "milestone_progress", "budget_executions")
 
-    def __init__(self, report: ProgressReport, data=None):
+    def __init__(self, report: ProgressReport, data=None, files=None):
         self.report = report
         year = report.period.plan.year
         self.form = ReportForm(data, instance=report, prefix="report")
+        self.evidence_form = ReportEvidenceForm(data, files, prefix="evidence")
         self.formsets = {
             "indicator_results": IndicatorResultFormSet(
                 data, queryset=report.indicator_results.select_related("indicator"), prefix="indicator_results"
@@ -200,7 +202,7 @@ class ReportFormBundle:
         }
 
     def is_valid(self) -> bool:
-        valid = self.form.is_valid()
+        valid = self.form.is_valid() & self.evidence_form.is_valid()
         valid = all([fs.is_valid() for fs in self.formsets.values()]) and valid
         for form in self._row_forms():
             # A posted id that is not a row of this report (tampering, or rows changed meanwhile).
@@ -208,6 +210,15 @@ class ReportFormBundle:
                 form.add_error(None, "이 보고에 속하지 않는 행입니다. 화면을 새로 고친 뒤 다시 입력하세요.")
                 valid = False
         return valid
+
+    def evidence(self) -> services.EvidenceUpload | None:
+        return self.evidence_form.evidence()
+
+    def file_not_attached(self) -> None:
+        """A page shown again cannot keep the chosen file (browsers do not allow it): say so beside the input."""
+        if self.evidence_form.is_bound and self.evidence_form.files.get("evidence-file"):
+            if not self.evidence_form.errors.get("file"):
+                self.evidence_form.add_error("file", "파일은 첨부되지 않았습니다. 다른 항목을 고친 뒤 다시 선택하세요.")
 
     def _row_forms(self) -> list:
         return [form for formset in self.formsets.values() for form in formset.forms]
@@ -239,7 +250,7 @@ class ReportFormBundle:
                 form.add_error(field, message)
 
     def error_count(self) -> int:
-        return sum(len(f.errors) for f in [self.form, *self._row_forms()])
+        return sum(len(f.errors) for f in [self.form, self.evidence_form, *self._row_forms()])
 
 
 class ReviewForm(forms.Form):
@@ -277,4 +288,30 @@ class PeriodStateForm(forms.Form):
 
 class EvidenceForm(forms.Form):
     kind = forms.CharField(label="증빙 종류", max_length=50, required=False, initial="증빙")
-    file = forms.FileField(label="파일", error_messages={"required": "첨부할 파일을 선택하세요."})
+    file = forms.FileField(
+        label="파일 (PDF·HWP·오피스·이미지, 10MB 이하)",
+        error_messages={"required": "첨부할 파일을 선택하세요."},
+        widget=forms.FileInput(attrs={"accept": ",".join(f".{e}" for e in sorted(settings.EVIDENCE_EXTENSIONS))}),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload:
+            head = upload.read(8)
+            upload.seek(0)
+            problem = services.evidence_problem(name=upload.name, size=upload.size, head=head)
+            if problem:
+                raise ValidationError(problem)
+        return upload
+
+    def evidence(self) -> services.EvidenceUpload | None:
+        upload = self.cleaned_data.get("file")
+        return services.EvidenceUpload(upload, self.cleaned_data["kind"]) if upload else None
+
+
+class ReportEvidenceForm(EvidenceForm):
+    """The report form's own file input: optional, attached with 임시 저장 or 제출."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].required = False

@@ -57,6 +57,19 @@ def can_write_report_content(user, task: Task) -> bool:
     return is_officer(user) and task.department_id in department_ids(user)
 
 
+# Evidence may still be added while the reviewer has not decided (a forgotten file needs no 반려);
+# an approved report is reopened first, like any other change to it.
+EVIDENCE_STATUSES = frozenset(
+    {ProgressReport.Status.DRAFT, ProgressReport.Status.RETURNED, ProgressReport.Status.SUBMITTED}
+)
+
+
+def can_attach_evidence(user, report: ProgressReport) -> bool:
+    """The owning department's officer attaches evidence to a draft, returned or submitted report (the
+    quarter's own rules, 마감 and 확정, are checked with the report's: ``services.evidence_block_reason``)."""
+    return can_write_report_content(user, report.task) and report.status in EVIDENCE_STATUSES
+
+
 def can_review(user) -> bool:
     return is_reviewer(user)
 

@@ -191,41 +191,47 @@ def late_change_register(*, plan: Plan) -> QuerySet[ReportEvent]:
     )
 
 
-def _typed(field: forms.Field, text: str):
-    """``text`` as the report form's ``field`` reads it; what the form would refuse is None (shown as –)."""
+def _typed(field: forms.Field, text: str) -> tuple[object, str]:
+    """``text`` as the report form's ``field`` reads it, and the form's message when it refuses it (value None)."""
     try:
-        return field.clean(text)
-    except ValidationError:
-        return None
+        return field.clean(text), ""
+    except ValidationError as refusal:
+        return None, " ".join(refusal.messages)
 
 
 def typed_figures(
     *, report: ProgressReport, typed: dict[str, str], actual: forms.Field, spent: forms.Field
 ) -> dict[str, dict[str, str]]:
     """The live figures for values being typed into the report form, by the rules of the saved page:
-    ``indicator-<pk>`` → 달성률, ``line-<pk>`` → 집행잔액 and 집행률; ``actual`` and ``spent`` are the form's
-    own fields, so a value the form refuses shows no figure. Unknown keys are left out."""
-    indicator_values = {
+    ``indicator-<pk>`` → 달성률, ``line-<pk>`` → 집행잔액, 집행률 and the overspend warning; ``actual`` and
+    ``spent`` are the form's own fields, so a value the form refuses shows no figure and ``error`` carries the
+    form's message for it. Unknown keys are left out."""
+    indicators = {
         int(key.split("-")[1]): _typed(actual, text)
         for key, text in typed.items()
         if key.startswith("indicator-") and key[10:].isdigit()
     }
     own = set(report.indicator_results.values_list("indicator_id", flat=True))
     figures = indicator_figures(
-        task_id=report.task_id, period=report.period, values={k: v for k, v in indicator_values.items() if k in own}
+        task_id=report.task_id, period=report.period, values={k: v[0] for k, v in indicators.items() if k in own}
     )
-    answer = {f"indicator-{pk}": {"rate": rules.percent_text(f.rate)} for pk, f in figures.items()}
+    answer = {
+        f"indicator-{pk}": {"rate": rules.percent_text(f.rate), "error": indicators.get(pk, (None, ""))[1]}
+        for pk, f in figures.items()
+    }
     lines = report.budget_executions.select_related("budget_line").prefetch_related("budget_line__amounts__column")
     year = report.period.plan.year
     for execution in lines:
         key = f"line-{execution.budget_line_id}"
         if key not in typed:
             continue
-        spent_to_date = _typed(spent, typed[key])
+        spent_to_date, error = _typed(spent, typed[key])
         available = budget_rules.available_budget(amounts=execution.budget_line.amounts.all(), year=year).amount
         balance = budget_rules.balance(available=available, spent=spent_to_date)
         answer[key] = {
             "balance": "–" if balance is None else f"{balance:,}",
             "rate": rules.percent_text(budget_rules.execution_rate(spent=spent_to_date, available=available)),
+            "warning": budget_rules.overspend_warning(available=available, spent=spent_to_date),
+            "error": error,
         }
     return answer

@@ -7,11 +7,13 @@ Every write leaves a ``ReportEvent`` with who, when, and each old and new value.
 
 import datetime
 from contextlib import contextmanager
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Iterable
 
 from django.conf import settings
 from django.core.exceptions import EmptyResultSet, PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import connection, transaction
 from django.db.models import F, QuerySet
 from django.utils import timezone
@@ -54,6 +56,14 @@ class SubmissionInvalid(ReportActionRefused):
     def __init__(self, problems: dict[str, str]) -> None:
         super().__init__("제출할 수 없습니다. 표시된 항목을 채우거나 고쳐 주세요.")
         self.problems = problems
+
+
+@dataclass(frozen=True)
+class EvidenceUpload:
+    """A file to attach and what kind of evidence it is (증빙, 사진, …)."""
+
+    upload: UploadedFile
+    kind: str = ""
 
 
 # ---------------------------------------------------------------- periods
@@ -138,15 +148,28 @@ def status_block_reason(report: ProgressReport) -> str | None:
     return None
 
 
+NOT_THE_WRITER = "검토자는 보고 내용을 수정할 수 없습니다. 승인 또는 반려만 할 수 있습니다."
+
+
+def _report_period_block_reason(report: ProgressReport) -> str | None:
+    has_exception = report.period.state == State.CLOSED and active_exception(report) is not None
+    return period_block_reason(report.period, has_exception=has_exception)
+
+
 def edit_block_reason(*, user, report: ProgressReport) -> str | None:
     """Why this user cannot change this report's content now, or None when they can."""
     if not permissions.can_write_report_content(user, report.task):
-        return "검토자는 보고 내용을 수정할 수 없습니다. 승인 또는 반려만 할 수 있습니다."
-    reason = status_block_reason(report)
-    if reason:
-        return reason
-    has_exception = report.period.state == State.CLOSED and active_exception(report) is not None
-    return period_block_reason(report.period, has_exception=has_exception)
+        return NOT_THE_WRITER
+    return status_block_reason(report) or _report_period_block_reason(report)
+
+
+def evidence_block_reason(*, user, report: ProgressReport) -> str | None:
+    """Why this user cannot attach evidence to this report now (``permissions.can_attach_evidence``), or None."""
+    if not permissions.can_write_report_content(user, report.task):
+        return NOT_THE_WRITER
+    if not permissions.can_attach_evidence(user, report):
+        return status_block_reason(report)
+    return _report_period_block_reason(report)
 
 
 def _ensure_editable(user, report: ProgressReport) -> LateChangeException | None:
@@ -343,13 +366,18 @@ def _record(report, *, user, action, at, from_status="", changes=None, comment="
     )
 
 
-def report_save(*, report: ProgressReport, user, version: int, data: dict, now=None) -> ProgressReport:
-    """Save a draft (or a returned report). Incomplete values are allowed here; submit checks them."""
+def report_save(
+    *, report: ProgressReport, user, version: int, data: dict, evidence: EvidenceUpload | None = None, now=None
+) -> ProgressReport:
+    """Save a draft (or a returned report), with a file attached from the form if given. Incomplete values are
+    allowed here; submit checks them."""
     now = now or timezone.now()
     with _claimed(report, version):
         exception = _ensure_editable(user, report)
         changes = _save_content(report, data)
         report.save()
+        if evidence:
+            _evidence_store(report, user=user, evidence=evidence, now=now, exception=exception)
         if changes:
             _record(
                 report,
@@ -467,8 +495,17 @@ def _budget_problems(year: int, rows: list[BudgetExecution]) -> dict[str, str]:
     return problems
 
 
-def report_submit(*, report: ProgressReport, user, version: int, data: dict | None = None, now=None) -> ProgressReport:
-    """Save the given values and submit, all or nothing: an invalid report stays exactly as it was."""
+def report_submit(
+    *,
+    report: ProgressReport,
+    user,
+    version: int,
+    data: dict | None = None,
+    evidence: EvidenceUpload | None = None,
+    now=None,
+) -> ProgressReport:
+    """Save the given values (and a file attached from the form) and submit, all or nothing: an invalid report
+    stays exactly as it was."""
     now = now or timezone.now()
     with _claimed(report, version):
         exception = _ensure_editable(user, report)
@@ -476,6 +513,8 @@ def report_submit(*, report: ProgressReport, user, version: int, data: dict | No
         problems = submit_problems(report)
         if problems:
             raise SubmissionInvalid(problems)
+        if evidence:
+            _evidence_store(report, user=user, evidence=evidence, now=now, exception=exception)
         from_status = report.status
         report.status = Status.SUBMITTED
         report.submitted_by = user
@@ -609,30 +648,42 @@ def evidence_problem(*, name: str, size: int, head: bytes) -> str | None:
 
 
 def evidence_add(*, report: ProgressReport, user, upload, kind: str, now=None) -> Evidence:
-    _ensure_editable(user, report)
+    """Attach a file on its own (the report page): allowed while ``evidence_block_reason`` says nothing. The
+    report's version is not claimed: a file adds to the report and cannot overwrite what another window saves."""
+    reason = evidence_block_reason(user=user, report=report)
+    if reason:
+        raise ReportActionRefused(reason)
+    exception = active_exception(report) if report.period.state == State.CLOSED else None
+    with transaction.atomic():
+        return _evidence_store(
+            report, user=user, evidence=EvidenceUpload(upload, kind), now=now or timezone.now(), exception=exception
+        )
+
+
+def _evidence_store(report: ProgressReport, *, user, evidence: EvidenceUpload, now, exception) -> Evidence:
+    upload = evidence.upload
     head = upload.read(8)
     upload.seek(0)
     problem = evidence_problem(name=upload.name, size=upload.size, head=head)
     if problem:
         raise ReportActionRefused(problem)
-    now = now or timezone.now()
-    with transaction.atomic():
-        evidence = Evidence(
-            report=report,
-            kind=kind or "증빙",
-            original_name=upload.name[:255],
-            size=upload.size,
-            uploaded_by=user,
-            uploaded_at=now,
-        )
-        evidence.file.save("evidence", upload, save=False)
-        evidence.save()
-        _record(
-            report,
-            user=user,
-            action=Action.EVIDENCE,
-            at=now,
-            from_status=report.status,
-            changes=[{"field": "evidence", "label": "증빙 파일", "old": "", "new": evidence.original_name}],
-        )
-    return evidence
+    stored = Evidence(
+        report=report,
+        kind=evidence.kind or "증빙",
+        original_name=upload.name[:255],
+        size=upload.size,
+        uploaded_by=user,
+        uploaded_at=now,
+    )
+    stored.file.save("evidence", upload, save=False)
+    stored.save()
+    _record(
+        report,
+        user=user,
+        action=Action.EVIDENCE,
+        at=now,
+        from_status=report.status,
+        changes=[{"field": "evidence", "label": "증빙 파일", "old": "", "new": stored.original_name}],
+        exception=exception,
+    )
+    return stored

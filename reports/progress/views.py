@@ -92,15 +92,20 @@ def _annotate_rows(bundle: ReportFormBundle) -> None:
         spent = form.instance.spent_to_date
         form.balance = budget_rules.balance(available=form.available.amount, spent=spent)
         form.rate = budget_rules.execution_rate(spent=spent, available=form.available.amount)
+        form.warning = budget_rules.overspend_warning(available=form.available.amount, spent=spent)
 
 
 def _render_form(request, bundle: ReportFormBundle, status: int = 200):
     _annotate_rows(bundle)
+    if status != 200:
+        bundle.file_not_attached()
     report = bundle.report
     context = {
         "report": report,
         "bundle": bundle,
         "form": bundle.form,
+        "evidence_form": bundle.evidence_form,
+        "evidence": report.evidence.select_related("uploaded_by"),
         "block_reason": services.edit_block_reason(user=request.user, report=report),
         "exception": services.active_exception(report),
     }
@@ -111,7 +116,7 @@ def _render_form(request, bundle: ReportFormBundle, status: int = 200):
 @require_http_methods(["GET", "POST"])
 def report_edit(request, pk: int):
     report = permissions.get_report_for_user(request.user, pk, write=True)
-    bundle = ReportFormBundle(report, request.POST or None)
+    bundle = ReportFormBundle(report, request.POST or None, request.FILES or None)
     if request.method != "POST":
         return _render_form(request, bundle)
     if not bundle.is_valid():
@@ -120,7 +125,9 @@ def report_edit(request, pk: int):
     submit = "submit" in request.POST
     service = services.report_submit if submit else services.report_save
     try:
-        service(report=report, user=request.user, version=bundle.version, data=bundle.data())
+        service(
+            report=report, user=request.user, version=bundle.version, data=bundle.data(), evidence=bundle.evidence()
+        )
     except services.SubmissionInvalid as invalid:
         bundle.add_problems(invalid.problems)
         messages.error(request, f"{invalid} (아무것도 저장되지 않았습니다. 임시 저장은 할 수 있습니다.)")
@@ -128,8 +135,12 @@ def report_edit(request, pk: int):
     except services.ReportActionRefused as refusal:
         messages.error(request, str(refusal))
         return _render_form(request, bundle, status=409)
-    messages.success(request, "제출했습니다. 검토 결과를 기다려 주세요." if submit else "임시 저장했습니다.")
-    return redirect("reports:report-detail", pk=report.pk)
+    attached = " 증빙 파일을 첨부했습니다." if bundle.evidence() else ""
+    if submit:
+        messages.success(request, f"제출했습니다. 검토 결과를 기다려 주세요.{attached}")
+        return redirect("reports:report-detail", pk=report.pk)
+    messages.success(request, f"임시 저장했습니다. 이어서 작성할 수 있습니다.{attached}")
+    return redirect("reports:report-edit", pk=report.pk)  # a draft is written over several sittings
 
 
 @login_required
@@ -142,6 +153,7 @@ def report_detail(request, pk: int):
         "history": selectors.report_history(report=report),
         "evidence": report.evidence.select_related("uploaded_by"),
         "block_reason": services.edit_block_reason(user=request.user, report=report),
+        "can_attach": services.evidence_block_reason(user=request.user, report=report) is None,
         "can_write": permissions.can_write_report_content(request.user, report.task),
         "can_review": reviewer,
         "review_actions": services.review_actions(report) if reviewer else (),

@@ -103,6 +103,9 @@ MATRIX = [
     ("exception-grant",    "POST", "/reports/{report}/exception/",               L,   D,    H,    A,     A),
     ("evidence-upload",    "GET",  "/reports/{report}/evidence/",                L,   M,    M,    M,     M),
     ("evidence-upload",    "POST", "/reports/{report}/evidence/",                L,   A,    H,    D,     D),
+    # the same upload while the report is returned, and while submitted (until the reviewer decides)
+    ("evidence-upload@returned", "POST", "/reports/{report}/evidence/",          L,   A,    H,    D,     D),
+    ("evidence-upload@submitted", "POST", "/reports/{report}/evidence/",         L,   A,    H,    D,     D),
     # -- file download
     ("evidence-download",  "GET",  "/evidence/{evidence}/",                      L,   A,    H,    A,     A),
     ("evidence-download",  "POST", "/evidence/{evidence}/",                      L,   M,    M,    M,     M),
@@ -216,6 +219,12 @@ def approve(world):
     services.report_approve(report=world.report, user=world.users["reviewer"], version=world.report.version)
 
 
+def send_back(world):
+    submit(world)
+    report = world.report
+    services.report_return(report=report, user=world.users["reviewer"], version=report.version, comment="보완 요청")
+
+
 # What each route needs to be in a state where the action can succeed (so a refusal is the permission's).
 ARRANGE = {
     "report-start": lambda w: set_period_state(w.ids["q2"], "open"),
@@ -223,6 +232,8 @@ ARRANGE = {
     "report-return": submit,
     "report-reopen": approve,
     "exception-grant": lambda w: set_period_state(w.report.period_id, "closed"),
+    "evidence-upload@returned": send_back,
+    "evidence-upload@submitted": submit,
     "evaluation-finalise": run_evaluation,
     "score-detail": run_evaluation,
 }
@@ -251,6 +262,7 @@ PAYLOADS = {
         "file": SimpleUploadedFile("추가증빙.pdf", PDF, content_type="application/pdf"),
     },
 }
+PAYLOADS["evidence-upload@returned"] = PAYLOADS["evidence-upload@submitted"] = PAYLOADS["evidence-upload"]
 
 
 def payload(name, world, role):
@@ -294,6 +306,8 @@ EFFECTS = {
     "report-reopen": lambda w, b, a: a["report"][0] == "returned",
     "exception-grant": lambda w, b, a: a["exceptions"] == b["exceptions"] + 1,
     "evidence-upload": lambda w, b, a: a["evidence"] == b["evidence"] + 1,
+    "evidence-upload@returned": lambda w, b, a: a["evidence"] == b["evidence"] + 1,
+    "evidence-upload@submitted": lambda w, b, a: a["evidence"] == b["evidence"] + 1,
     "report-start": lambda w, b, a: _started(w),
     "period-state": lambda w, b, a: a["periods"][w.ids["q3"]] == "open",
     "indicator-target": lambda w, b, a: a["indicator"] == "400.00" and a["target"] == b["target"] + 1,

@@ -376,8 +376,6 @@ def report_save(
         exception = _ensure_editable(user, report)
         changes = _save_content(report, data)
         report.save()
-        if evidence:
-            _evidence_store(report, user=user, evidence=evidence, now=now, exception=exception)
         if changes:
             _record(
                 report,
@@ -388,6 +386,8 @@ def report_save(
                 changes=changes,
                 exception=exception,
             )
+        if evidence:
+            _evidence_store(report, user=user, evidence=evidence, now=now, exception=exception)
     return report
 
 

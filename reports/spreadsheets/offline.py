@@ -152,7 +152,8 @@ def template_workbook(handle: IO[bytes], *, user, period: ReportingPeriod) -> No
         ["분기키", period.pk],
         ["만든 때", timezone.localtime().strftime("%Y-%m-%d %H:%M")],
         [
-            "노란 칸만 입력하세요. 다른 칸과 숨은 열은 바꾸지 마세요. 숫자는 숫자로, 날짜는 2017-03-31 형식으로 입력합니다."
+            "노란 칸만 입력하세요. 다른 칸과 숨은 열은 바꾸지 마세요. 숫자는 1,234처럼(쉼표는 세 자리마다), "
+            "날짜는 2017-03-31, 2017.03.31 또는 2017. 3. 31. 형식으로 입력합니다."
         ],
         ["입력한 파일을 포털의 '엑셀로 제출' 화면에 올리면 미리보기 후 확인을 눌러야 반영됩니다."],
         ["진행 상태: " + ", ".join(STATUS_LABELS.values()) + " / 자체 진단: " + ", ".join(SELF_LABELS.values())],

@@ -105,7 +105,7 @@ def _render_form(request, bundle: ReportFormBundle, status: int = 200):
         "bundle": bundle,
         "form": bundle.form,
         "evidence_form": bundle.evidence_form,
-        "evidence": report.evidence.select_related("uploaded_by"),
+        "evidence": report.evidence.all(),
         "block_reason": services.edit_block_reason(user=request.user, report=report),
         "exception": services.active_exception(report),
     }

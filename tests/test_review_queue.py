@@ -137,6 +137,7 @@ def test_approving_opens_the_next_waiting_report_in_inbox_order_and_the_last_goe
     html = client.get(response["Location"]).content.decode()
     assert "승인했습니다" in html and f'href="/reports/{q1_task15.pk}/"' in html  # the way back to what was done
     assert "다음 검토 대기 보고서를 열었습니다 (검토 대기 2건)" in html
+    assert "승인하거나 반려하면 검토함의 다음 검토 대기 보고서로 넘어갑니다" in html  # said before it happens
     response = review(client, q2_task15, "return", "근거 보완")
     assert response["Location"] == f"/reports/{q1_task6.pk}/"  # none after it: from the top
     response = review(client, q1_task6, "approve")

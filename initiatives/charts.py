@@ -5,6 +5,7 @@ plotly.js served from the portal's own static files.
 """
 
 import datetime
+import textwrap
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -37,35 +38,138 @@ def as_float(value: Decimal | int | None) -> float | None:
 
 @dataclass(frozen=True)
 class GanttItem:
+    """One row of a Gantt: the planned months and, where a report says so, what was actually done."""
+
     label: str
-    start: datetime.date
-    end: datetime.date  # first day of the planned end month
-    group: str = ""
+    start: datetime.date  # first planned month drawn (its 1st day)
+    end: datetime.date  # last planned month drawn (its 1st day)
+    status: str = ""  # the legend entry whose colour the planned bar takes (the caller's vocabulary)
+    actual_start: datetime.date | None = None
+    actual_end: datetime.date | None = None  # the day the work ended, or the day judged at while it runs
+    progress: str = ""  # the reported progress in words ("완료", "보고 없음")
+    late: str = ""  # why it is late ("지연 12일"); empty when it is not
 
 
-def gantt(chart_id: str, title: str, items: list[GanttItem]) -> Chart:
-    """Horizontal bars from the start month to the end of the end month."""
+PLANNED_COLOUR = "#0d6efd"
+ACTUAL_COLOUR = "#212529"
+LABEL_LINE = 22  # characters of a label line before it wraps: labels wrap, they are never cut
+ROW = 0.6  # rows' height in y units per label line, plus a gap of one line's
+DAY_MS = 86_400_000
 
-    def finish(item: GanttItem) -> datetime.date:
-        year, month = (item.end.year + item.end.month // 12, item.end.month % 12 + 1)
-        return datetime.date(year, month, 1)
 
-    durations = [(finish(i) - i.start).days * 86_400_000 for i in items]
-    figure = go.Figure(
-        go.Bar(
-            y=[i.label for i in items],
-            x=durations,
-            base=[i.start.isoformat() for i in items],
-            orientation="h",
-            marker_color="#0d6efd",
-            customdata=[[i.start.strftime("%Y-%m"), i.end.strftime("%Y-%m")] for i in items],
-            hovertemplate="%{y}<br>%{customdata[0]} ~ %{customdata[1]}<extra></extra>",
+def _month_after(day: datetime.date) -> datetime.date:
+    return datetime.date(day.year + day.month // 12, day.month % 12 + 1, 1)
+
+
+def _rows_y(items: list[GanttItem]) -> tuple[list[float], list[str], float]:
+    """Each row's centre and wrapped label, rows as tall as their label; and the height of them all."""
+    centres, labels, top = [], [], 0.0
+    for item in items:
+        lines = textwrap.wrap(item.label, LABEL_LINE) or [""]
+        height = ROW * (len(lines) + 1)
+        centres.append(top + height / 2)
+        labels.append("<br>".join(lines))
+        top += height
+    return centres, labels, top
+
+
+def _actual_text(item: GanttItem) -> str:
+    if item.actual_start is None:
+        return item.progress or "–"
+    end = f"{item.actual_end:%Y-%m-%d}" if item.actual_end else ""
+    return f"{item.progress} ({item.actual_start:%Y-%m-%d} ~ {end})".strip()
+
+
+def _hover(item: GanttItem) -> str:
+    parts = [item.label, f"계획 {item.start:%Y-%m} ~ {item.end:%Y-%m}"]
+    if item.status or item.progress:
+        parts += [f"실적 {_actual_text(item)}", f"과제 상태 {item.status or '–'}"]
+    return "<br>".join([*parts, *([item.late] if item.late else [])])
+
+
+def _planned_bars(items, y, colours: dict[str, str]) -> list[go.Bar]:
+    """One trace per status (its colour, its legend entry), in the order of ``colours``; "계획" without one."""
+    bars = []
+    for status in [*colours, ""]:
+        rows = [(i, pos) for i, pos in zip(items, y) if (i.status if i.status in colours else "") == status]
+        if not rows:
+            continue
+        bars.append(
+            go.Bar(
+                y=[pos for _, pos in rows],
+                x=[(_month_after(i.end) - i.start).days * DAY_MS for i, _ in rows],
+                base=[i.start.isoformat() for i, _ in rows],
+                orientation="h",
+                width=ROW * 1.4,
+                marker_color=colours.get(status, PLANNED_COLOUR),
+                name=f"계획 · {status}" if status else "계획",
+                hovertext=[_hover(i) for i, _ in rows],
+                hoverinfo="text",
+            )
         )
-    )
-    figure.update_layout(
-        **base_layout(
-            title, xaxis={"type": "date"}, yaxis={"autorange": "reversed"}, height=max(300, 28 * len(items) + 120)
+    return bars
+
+
+def _actual_bars(items, y) -> list:
+    done = [(i, pos) for i, pos in zip(items, y) if i.actual_start and i.actual_end and i.actual_end >= i.actual_start]
+    late = [(i, pos) for i, pos in zip(items, y) if i.late]
+    traces = []
+    if done:
+        traces.append(
+            go.Bar(
+                y=[pos for _, pos in done],
+                x=[((i.actual_end - i.actual_start).days + 1) * DAY_MS for i, _ in done],
+                base=[i.actual_start.isoformat() for i, _ in done],
+                orientation="h",
+                width=ROW * 0.5,
+                marker_color=ACTUAL_COLOUR,
+                name="실적(보고)",
+                hovertext=[_hover(i) for i, _ in done],
+                hoverinfo="text",
+            )
         )
+    if late:
+        traces.append(
+            go.Scatter(
+                y=[pos for _, pos in late],
+                x=[_month_after(i.end).isoformat() for i, _ in late],
+                mode="markers",
+                marker={"symbol": "x", "size": 12, "color": "#000", "line": {"color": "#fff", "width": 1}},
+                name="지연",
+                hovertext=[_hover(i) for i, _ in late],
+                hoverinfo="text",
+            )
+        )
+    return traces
+
+
+def gantt(
+    chart_id: str, title: str, items: list[GanttItem], *, year: int | None = None, colours: dict[str, str] | None = None
+) -> Chart:
+    """Planned bars from the start month to the end of the end month, labels wrapped whole; with ``year`` the axis
+    spans that year. With ``colours`` (status → colour) each planned bar takes its item's status colour, the
+    reported actual span is a thin dark bar inside it, a late item is marked ✕ at its planned end, and the
+    table says all of it."""
+    y, labels, height = _rows_y(items)
+    traces = [*_planned_bars(items, y, colours or {}), *(_actual_bars(items, y) if colours is not None else [])]
+    xaxis = {"type": "date", "side": "top", "dtick": "M1", "tickformat": "%-m월"}
+    if year is not None:
+        xaxis["range"] = [f"{year}-01-01", f"{year}-12-31 23:59"]  # no tick of the next January
+    layout = base_layout(
+        title,
+        barmode="overlay",
+        xaxis=xaxis,
+        yaxis={"tickvals": y, "ticktext": labels, "range": [height, 0], "automargin": True, "showgrid": False},
+        legend={"orientation": "h", "yanchor": "top", "y": -0.02, "x": 0},
+        height=max(300, int(height * 32) + 160),
     )
-    rows = [[i.label, i.start.strftime("%Y-%m"), i.end.strftime("%Y-%m")] for i in items]
-    return Chart(chart_id, title, figure, ["일정", "시작", "종료"], rows)
+    layout["margin"] = {**layout["margin"], "t": 90}
+    figure = go.Figure(traces)
+    figure.update_layout(**layout)
+    if colours is None:
+        rows = [[i.label, i.start.strftime("%Y-%m"), i.end.strftime("%Y-%m")] for i in items]
+        return Chart(chart_id, title, figure, ["일정", "시작", "종료"], rows)
+    rows = [
+        [i.label, f"{i.start:%Y-%m} ~ {i.end:%Y-%m}", _actual_text(i), i.status or "–", i.late or "–"] for i in items
+    ]
+    return Chart(chart_id, title, figure, ["일정", "계획", "실적(보고)", "과제 상태", "지연"], rows)

@@ -1,4 +1,4 @@
-"""Plain rules about the plan's own data: which milestones belong to a year, and the months they cover."""
+"""Plain rules about the plan's own data: which milestones belong to a year, and the months of it they cover."""
 
 import datetime
 
@@ -17,3 +17,13 @@ def months_covered(*, start: datetime.date, end: datetime.date | None, year: int
 def covers_year(*, start: datetime.date, end: datetime.date | None, year: int) -> bool:
     """The milestones of a year: those covering at least one of its months."""
     return any(months_covered(start=start, end=end, year=year))
+
+
+def span_in_year(
+    *, start: datetime.date, end: datetime.date | None, year: int
+) -> tuple[datetime.date, datetime.date] | None:
+    """The first and last month of ``year`` the span covers (``months_covered``), as their 1st days; None if none.
+
+    Every Gantt of a year (the task page, the schedule) draws a milestone over these months."""
+    months = [month for month, on in enumerate(months_covered(start=start, end=end, year=year), start=1) if on]
+    return (datetime.date(year, months[0], 1), datetime.date(year, months[-1], 1)) if months else None

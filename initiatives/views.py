@@ -1,7 +1,5 @@
 """Public pages of the plan: it is a public document, readable without login."""
 
-import datetime
-
 from django.db.models import Prefetch
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, render
@@ -14,7 +12,7 @@ from initiatives import charts
 from initiatives.exports import plan_export
 from initiatives.filters import TaskFilter
 from initiatives.models import Agency, Department, Plan, Task
-from initiatives.rules import months_covered
+from initiatives.rules import months_covered, span_in_year
 from initiatives.selectors import (
     areas_for_plan,
     departments_with_task_counts,
@@ -53,23 +51,9 @@ def task_detail(request, pk: int):
     table = getattr(task, "budget_table", None)
     year = task.plan.year
     milestones = [(m, months_covered(start=m.start, end=m.end, year=year)) for m in task.milestones.all()]
-    in_year = [m for m, covered in milestones if any(covered)]
-    gantt = (
-        charts.gantt(
-            "chart-task-gantt",
-            f"{year}년 추진일정",
-            [
-                charts.GanttItem(
-                    f"{m.date_text} {m.title[:30]}",
-                    max(m.start, datetime.date(year, 1, 1)),
-                    m.end or datetime.date(year, 12, 1),
-                )
-                for m in in_year
-            ],
-        )
-        if in_year
-        else None
-    )
+    spans = [(m, span_in_year(start=m.start, end=m.end, year=year)) for m in task.milestones.all()]
+    items = [charts.GanttItem(f"{m.date_text} {m.title}", *span) for m, span in spans if span]
+    gantt = charts.gantt("chart-task-gantt", f"{year}년 추진일정", items, year=year) if items else None
     context = {
         "task": task,
         "gantt": gantt,

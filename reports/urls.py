@@ -10,6 +10,7 @@ urlpatterns = [
     path("work/", progress_views.home, name="home"),
     path("my/", progress_views.my_tasks, name="my-tasks"),
     path("review/", progress_views.inbox, name="inbox"),
+    path("review/approve/", progress_views.reports_approve, name="reports-approve"),
     path("periods/", progress_views.period_list, name="period-list"),
     path("periods/<int:pk>/state/", progress_views.period_state, name="period-state"),
     path("register/", progress_views.late_change_register, name="register"),

@@ -78,6 +78,8 @@ MATRIX = [
     # -- reviewers' pages
     ("inbox",              "GET",  "/review/",                                   L,   D,    D,    A,     A),
     ("inbox",              "POST", "/review/",                                   L,   M,    M,    M,     M),
+    ("reports-approve",    "GET",  "/review/approve/",                           L,   M,    M,    M,     M),
+    ("reports-approve",    "POST", "/review/approve/",                           L,   D,    D,    A,     A),
     ("period-list",        "GET",  "/periods/",                                  L,   D,    D,    A,     A),
     ("period-list",        "POST", "/periods/",                                  L,   M,    M,    M,     M),
     ("period-state",       "GET",  "/periods/{q3}/state/",                       L,   M,    M,    M,     M),
@@ -229,6 +231,7 @@ def send_back(world):
 ARRANGE = {
     "report-start": lambda w: set_period_state(w.ids["q2"], "open"),
     "report-approve": submit,
+    "reports-approve": submit,
     "report-return": submit,
     "report-reopen": approve,
     "exception-grant": lambda w: set_period_state(w.report.period_id, "closed"),
@@ -241,6 +244,7 @@ ARRANGE = {
 
 PAYLOADS = {
     "report-approve": lambda w, comment: {"version": w.report.version, "comment": comment},
+    "reports-approve": lambda w, comment: {"reports": [f"{w.report.pk}:{w.report.version}"]},
     "report-return": lambda w, comment: {"version": w.report.version, "comment": comment},
     "report-reopen": lambda w, comment: {"version": w.report.version, "comment": comment},
     "exception-grant": lambda w, comment: {"reason": comment},
@@ -302,6 +306,7 @@ def _started(w):
 EFFECTS = {
     "report-edit": lambda w, b, a: a["report"][1] > b["report"][1] and a["report"][2] == "3단계 확대 대상 59개 동 선정",
     "report-approve": lambda w, b, a: a["report"][0] == "approved",
+    "reports-approve": lambda w, b, a: a["report"][0] == "approved" and a["events"] == b["events"] + 1,
     "report-return": lambda w, b, a: a["report"][0] == "returned",
     "report-reopen": lambda w, b, a: a["report"][0] == "returned",
     "exception-grant": lambda w, b, a: a["exceptions"] == b["exceptions"] + 1,

@@ -35,6 +35,7 @@ def urls(plan: Plan) -> dict[str, dict[str, str]]:
             "dashboard filtered": f"/dashboard/?quarter=4&area={area.pk}&status=delayed",
             "department dashboard": "/dashboard/departments/?quarter=2",
             "schedule": "/dashboard/schedule/",
+            "schedule filtered": f"/dashboard/schedule/?quarter=4&area={area.pk}&status=delayed",
             "evaluation": "/evaluation/",
             "inbox": "/review/",
             "periods": "/periods/",
@@ -45,7 +46,15 @@ def urls(plan: Plan) -> dict[str, dict[str, str]]:
     }
 
 
-DASHBOARDS = {"dashboard", "dashboard filtered", "department dashboard", "schedule", "evaluation", "open results"}
+DASHBOARDS = {
+    "dashboard",
+    "dashboard filtered",
+    "department dashboard",
+    "schedule",
+    "schedule filtered",
+    "evaluation",
+    "open results",
+}
 
 
 def queries(client, url: str) -> int:

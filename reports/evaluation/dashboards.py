@@ -12,10 +12,14 @@ from django.db.models import Count, QuerySet, Sum
 
 from budgets import rules as budget_rules
 from budgets.models import BudgetAmount
-from initiatives.models import Plan
+from initiatives import charts as plan_charts
+from initiatives.models import Milestone, Plan
+from initiatives.rules import span_in_year
+from initiatives.selectors import milestones_of_year
 from reports.evaluation import charts, scoring
 from reports.evaluation.assessments import QuarterTotals, Stored, group_sums, stored_judging_missing
-from reports.models import ProgressReport, ReportEvent, ReportingPeriod, ScoringWeights, TaskStatus
+from reports.models import MilestoneProgress, ProgressReport, ReportEvent, ReportingPeriod, ScoringWeights, TaskStatus
+from reports.progress import rules as progress_rules
 from reports.progress.services import periods_ensure
 
 
@@ -254,3 +258,58 @@ def department_rows(*, plan: Plan, tasks: QuerySet, quarter: int, weights: Scori
     for department_id, n in late_changes:
         rows[department_id].changes_after_close += n
     return sorted(rows.values(), key=lambda r: r.rollup.label)
+
+
+# ---------------------------------------------------------------- the schedule
+
+
+def _milestone_item(
+    milestone: Milestone, year: int, status: str, as_of, progress: tuple | None
+) -> plan_charts.GanttItem:
+    """A milestone's row: its months of ``year`` (the rule the task page draws by) in its task's status colour, and
+    what the counted report says of it (actual span; lateness by the one rule the scoring uses), if there is one."""
+    first, last = span_in_year(start=milestone.start, end=milestone.end, year=year)
+    label = f"{milestone.task.number}. {milestone.date_text} {milestone.title}"
+    planned = {"label": label, "start": first, "end": last, "status": TaskStatus(status).label}
+    if progress is None:
+        return plan_charts.GanttItem(**planned, progress="보고 없음")
+    state, actual_start, actual_end = progress
+    facts = {"planned_end": milestone.end, "status": state, "actual_end": actual_end, "as_of": as_of}
+    days = progress_rules.milestone_days_late(**facts)
+    late = f"지연 {days}일" if days else ("지연(담당자 보고)" if progress_rules.milestone_is_late(**facts) else "")
+    finished = state == MilestoneProgress.Status.DONE
+    return plan_charts.GanttItem(
+        **planned,
+        actual_start=actual_start,
+        actual_end=actual_end if finished else (as_of if actual_start else None),
+        progress=MilestoneProgress.Status(state).label + ("" if finished else f" ({as_of.month}월 {as_of.day}일 기준)"),
+        late=late,
+    )
+
+
+def schedule_chart(
+    *, plan: Plan, tasks: QuerySet, quarter: int, weights: ScoringWeights, status: str = ""
+) -> plan_charts.Chart:
+    """The plan year's milestones of the selected tasks (only those of ``status`` in ``quarter`` when given): planned
+    months in the task's status colour, and what the report ``quarter`` is judged on says was done. Three queries
+    after the stored assessments, whatever the number of tasks."""
+    rows = stored_judging_missing(plan=plan, tasks=tasks, weights=weights).quarter(
+        quarter, TaskStatus(status) if status else None
+    )
+    judged = {task: rest for task, *rest in rows.values_list("task_id", "status", "report_id", "as_of")}
+    progress = {
+        (report, milestone): tuple(rest)
+        for report, milestone, *rest in MilestoneProgress.objects.filter(
+            report__in=rows.values("report_id")
+        ).values_list("report_id", "milestone_id", "status", "actual_start", "actual_end")
+    }
+    milestones = milestones_of_year(
+        year=plan.year, milestones=Milestone.objects.filter(task__in=rows.values("task_id"))
+    )
+    items = []
+    for milestone in milestones.select_related("task").order_by("task__number", "order"):
+        status, report, as_of = judged[milestone.task_id]
+        items.append(_milestone_item(milestone, plan.year, status, as_of, progress.get((report, milestone.pk))))
+    colours = {s.label: charts.STATUS_COLOURS[s] for s in TaskStatus}
+    title = f"{plan.year}년 추진일정 ({quarter}분기 보고 기준)"
+    return plan_charts.gantt("chart-gantt", title, items, year=plan.year, colours=colours)

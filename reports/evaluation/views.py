@@ -13,9 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_tables2 import RequestConfig
 
-from initiatives import charts as plan_charts
-from initiatives.models import Milestone, Plan
-from initiatives.selectors import milestones_of_year
+from initiatives.models import Plan
 from reports.evaluation import annual, charts, dashboards, scoring
 from reports.evaluation.filters import DashboardFilter
 from reports.evaluation.tables import DashboardTaskTable
@@ -108,19 +106,12 @@ def department_dashboard(request):
 @login_required
 @require_GET
 def plan_gantt(request):
-    permissions.ensure_reviewer(request.user)
-    plan = _plan()
-    milestones = (
-        milestones_of_year(year=plan.year, milestones=Milestone.objects.filter(task__plan=plan))
-        .select_related("task")
-        .order_by("task__number", "order")
+    plan, selection, quarter, weights = _selection(request)
+    chart = dashboards.schedule_chart(
+        plan=plan, tasks=selection.qs, quarter=quarter, weights=weights, status=selection.chosen("status")
     )
-    items = [
-        plan_charts.GanttItem(f"{m.task.number}. {m.date_text} {m.title[:24]}", m.start, m.end or m.start, m.task.title)
-        for m in milestones
-    ]
-    chart = plan_charts.gantt("chart-gantt", f"{plan.year}년 추진일정 (전체 과제)", items)
-    return render(request, "reports/dashboard_gantt.html", {"plan": plan, "charts": [chart]})
+    context = {"plan": plan, "filter": selection, "quarter": quarter, "charts": [chart] if chart.rows else []}
+    return render(request, "reports/dashboard_gantt.html", context)
 
 
 @require_GET

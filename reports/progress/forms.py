@@ -260,6 +260,32 @@ class ReviewForm(forms.Form):
     )
 
 
+class ReportVersionsField(forms.MultipleChoiceField):
+    """Checked boxes valued "<report pk>:<version the page showed>", cleaned to {pk: version}."""
+
+    widget = forms.CheckboxSelectMultiple
+
+    def valid_value(self, value) -> bool:
+        pk, colon, version = str(value).partition(":")
+        return bool(colon) and all(part.isascii() and part.isdigit() and len(part) <= 9 for part in (pk, version))
+
+    def clean(self, value) -> dict[int, int]:
+        pairs = (str(v).partition(":") for v in super().clean(value))
+        return {int(pk): int(version) for pk, _, version in pairs}
+
+
+class BulkApproveForm(forms.Form):
+    """검토함's checked waiting reports: each claims the version it had when the page was shown."""
+
+    reports = ReportVersionsField(
+        label="승인할 보고",
+        error_messages={
+            "required": "승인할 보고를 하나 이상 고르세요.",
+            "invalid_choice": "요청이 올바르지 않습니다. 화면을 새로 고친 뒤 다시 시도하세요.",
+        },
+    )
+
+
 class ReasonForm(forms.Form):
     reason = forms.CharField(
         label="사유",

@@ -120,5 +120,12 @@ def ensure_reviewer(user) -> None:
         raise PermissionDenied("정보기획담당관 검토자만 할 수 있는 작업입니다.")
 
 
+def reports_for_review(user, pks) -> list[ProgressReport]:
+    """The reports among ``pks`` a reviewer acts on at once (403 for anyone else), in 검토함's order."""
+    ensure_reviewer(user)
+    reports = reports_for_user(user).filter(pk__in=pks).select_related("task", "period__plan")
+    return list(reports.order_by("period__quarter", "task__number"))
+
+
 def ensure_roles_exist() -> list[Group]:
     return [Group.objects.get_or_create(name=name)[0] for name in ROLES]

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import Exists, F, OuterRef, Prefetch, QuerySet
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from budgets import rules as budget_rules
@@ -176,6 +176,15 @@ def reports_with_status(*, user, status: str) -> QuerySet[ProgressReport]:
         .select_related("task__department", "period__plan", "submitted_by", "returned_by")
         .order_by("period__quarter", "task__number")
     )
+
+
+def next_waiting_report(*, user, after: ProgressReport) -> tuple[ProgressReport | None, int]:
+    """The waiting report 검토함 lists after ``after`` (else the first from the top) and how many wait besides it."""
+    waiting = reports_with_status(user=user, status=ProgressReport.Status.SUBMITTED).exclude(pk=after.pk)
+    quarter, number = after.period.quarter, after.task.number
+    later = Q(period__quarter__gt=quarter) | Q(period__quarter=quarter, task__number__gt=number)
+    upcoming = waiting.filter(later).first() or waiting.first()
+    return upcoming, (waiting.count() if upcoming else 0)
 
 
 def report_history(*, report: ProgressReport) -> QuerySet[ReportEvent]:

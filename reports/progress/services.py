@@ -7,7 +7,7 @@ Every write leaves a ``ReportEvent`` with who, when, and each old and new value.
 
 import datetime
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Iterable
 
@@ -579,6 +579,36 @@ def report_approve(*, report: ProgressReport, user, version: int, now=None) -> P
         report.save()
         _record(report, user=user, action=Action.APPROVE, at=now, from_status=from_status)
     return report
+
+
+@dataclass
+class BulkApproval:
+    """What one bulk approval did: the reports approved, and each one refused with its reason (Korean)."""
+
+    approved: list[ProgressReport] = field(default_factory=list)
+    refused: list[tuple[ProgressReport, str]] = field(default_factory=list)
+
+
+CHANGED_SINCE_SHOWN = (
+    "화면을 연 뒤에 다른 사용자가(또는 다른 창에서) 이 보고를 변경했습니다. 최신 내용을 확인한 뒤 다시 승인하세요."
+)
+
+
+def reports_approve_many(*, items: list[tuple[ProgressReport, int]], user, now=None) -> BulkApproval:
+    """``report_approve`` for each (report, version the page showed), each on its own: each claims its version and
+    gets its own history entry, and one refused (changed since, not submitted, quarter locked) stops no other."""
+    permissions.ensure_reviewer(user)
+    outcome = BulkApproval()
+    for report, version in items:
+        try:
+            report_approve(report=report, user=user, version=version, now=now)
+        except StaleReportError:
+            outcome.refused.append((report, CHANGED_SINCE_SHOWN))
+        except ReportActionRefused as refusal:
+            outcome.refused.append((report, str(refusal)))
+        else:
+            outcome.approved.append(report)
+    return outcome
 
 
 def report_reopen(*, report: ProgressReport, user, version: int, reason: str, now=None) -> ProgressReport:

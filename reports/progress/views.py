@@ -5,7 +5,9 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from budgets import rules as budget_rules
@@ -15,6 +17,7 @@ from reports.models import ProgressReport, ReportingPeriod
 from reports.progress import permissions, rules, selectors, services
 from reports.progress.forms import (
     BudgetExecutionForm,
+    BulkApproveForm,
     EvidenceForm,
     IndicatorResultForm,
     PeriodStateForm,
@@ -204,18 +207,64 @@ REVIEW_DONE = {
 def report_review(request, pk: int, action: str):
     report = permissions.get_report_for_user(request.user, pk)
     permissions.ensure_reviewer(request.user)
-    _act(
+    done = _act(
         request,
         ReviewForm(request.POST),
         "요청이 올바르지 않습니다. 화면을 새로 고친 뒤 다시 시도하세요.",
         lambda data: _run_review(action, report, request.user, data["version"], data["comment"]),
-        lambda: REVIEW_DONE[action],
+        lambda: REVIEW_DONE[action] if action == "reopen" else _done_elsewhere(report, REVIEW_DONE[action]),
     )
+    if done and action != "reopen":
+        return _next_waiting(request, report)
     return redirect("reports:report-detail", pk=pk)
 
 
-def _act(request, form, invalid, run, done, failed: str = "") -> None:
+def _label(report: ProgressReport) -> str:
+    return f"{report.period} {report.task.number}. {report.task.title}"
+
+
+def _done_elsewhere(report: ProgressReport, done: str) -> str:
+    """What was done, said on the next page: which report, and the way back to it."""
+    url = reverse("reports:report-detail", args=[report.pk])
+    return format_html('{}: {} <a href="{}">이 보고 다시 보기</a>', _label(report), done, url)
+
+
+def _next_waiting(request, report: ProgressReport):
+    """After an approval or a return the reviewer goes on to the next waiting report, or back to 검토함 when none is left."""
+    upcoming, waiting = selectors.next_waiting_report(user=request.user, after=report)
+    if upcoming is None:
+        messages.info(request, "검토를 기다리는 보고가 더 없습니다. 검토함으로 돌아왔습니다.")
+        return redirect("reports:inbox")
+    messages.info(request, f"다음 검토 대기 보고서를 열었습니다 (검토 대기 {waiting}건).")
+    return redirect("reports:report-detail", pk=upcoming.pk)
+
+
+@login_required
+@require_POST
+def reports_approve(request):
+    """검토함's bulk approval: each checked report is approved on its own, with the version the page showed."""
+    permissions.ensure_reviewer(request.user)
+    form = BulkApproveForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(form.errors["reports"]))
+        return redirect("reports:inbox")
+    versions = form.cleaned_data["reports"]
+    reports = permissions.reports_for_review(request.user, versions)
+    outcome = services.reports_approve_many(items=[(r, versions[r.pk]) for r in reports], user=request.user)
+    if outcome.approved:
+        messages.success(
+            request, f"{len(outcome.approved)}건을 승인했습니다: {', '.join(map(_label, outcome.approved))}"
+        )
+    for report, reason in outcome.refused:
+        messages.error(request, f"승인하지 못했습니다 — {_label(report)}: {reason}")
+    if len(reports) < len(versions):
+        messages.error(request, f"{len(versions) - len(reports)}건은 찾을 수 없는 보고라 승인하지 않았습니다.")
+    return redirect("reports:inbox")
+
+
+def _act(request, form, invalid, run, done, failed: str = "") -> bool:
     """Validate ``form``, then run one service with its data; the refusal (in Korean) or ``done()`` is the message.
+    True when the service ran.
 
     ``invalid`` is what to say when the form is not valid (a text, or a function of the form)."""
     try:
@@ -224,8 +273,9 @@ def _act(request, form, invalid, run, done, failed: str = "") -> None:
         run(form.cleaned_data)
     except services.ReportActionRefused as refusal:
         messages.error(request, f"{failed}{refusal}")
-    else:
-        messages.success(request, done())
+        return False
+    messages.success(request, done())
+    return True
 
 
 @login_required
@@ -291,6 +341,8 @@ def inbox(request):
     context = {
         "plan": plan,
         "waiting": waiting,
+        # the reports offered for bulk approval: those the approve service accepts now
+        "approvable": {r.pk for r in waiting.page if "approve" in services.review_actions(r)},
         "overdue": overdue,
         "overdue_rows": selectors.overdue_rows(tasks=overdue.page, periods=periods),
         "returned": returned,

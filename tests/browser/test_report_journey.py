@@ -122,8 +122,10 @@ def test_officer_reports_reviewer_returns_officer_fixes_reviewer_approves(
 
     # The planning office approves it.
     open_report_as_reviewer(page, live_server)
-    page.get_by_role("button", name="승인").click()
+    page.get_by_role("button", name="승인", exact=True).click()
     expect(page.locator("[role=status]")).to_contain_text("승인했습니다")
+    expect(page).to_have_url(re.compile(r"/review/$"))  # nothing else waits: back to 검토함
+    page.goto(report_url)
     expect(page.locator("dd .badge").first).to_have_text("승인")
     assert_accessible(page, "보고 (승인됨)")
 

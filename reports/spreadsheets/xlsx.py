@@ -64,7 +64,8 @@ def print_setup(ws, *, header_row: int | None) -> None:
 
 
 def _units(text: str) -> int:
-    """Width in column units (the width of a digit): Korean (three bytes in UTF-8) counts two, ASCII one."""
+    """Width in column units (the width of a digit): ASCII counts one, Korean (three bytes in UTF-8) two, other
+    letters in between: a little more than either program draws, so that the rows are never too short."""
     return (len(text) + len(text.encode("utf-8"))) // 2
 
 
@@ -164,7 +165,7 @@ class SheetWriter:
     workbook (each write-only sheet streams to its own file), so a large export can be written in slices."""
 
     def __init__(self, workbook: Workbook, sheet: Sheet) -> None:
-        self.sheet, self.count, self.row = sheet, 0, len(sheet.notes)  # rows written: notes first
+        self.sheet, self.count, self.row = sheet, 0, len(sheet.notes)  # the last row written (notes come first)
         self.ws = ws = workbook.create_sheet(sheet.title)
         ws._values_to_row = _ready_cells
         self.header_row = len(sheet.notes) + 1

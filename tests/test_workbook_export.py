@@ -93,12 +93,15 @@ def test_formula_like_text_is_escaped(plan, approved):
 
 @pytest.mark.django_db
 def test_evaluation_sheet_carries_provenance(plan, approved):
-    ws = workbook(plan)["평가 결과"]
-    index, headers = header_row(ws)
-    rows = [dict(zip(headers, r)) for r in ws.iter_rows(min_row=index + 1, values_only=True)]
+    wb = workbook(plan)
+    index, headers = header_row(wb["평가 결과"])
+    rows = [dict(zip(headers, r)) for r in wb["평가 결과"].iter_rows(min_row=index + 1, values_only=True)]
     row = next(r for r in rows if r["연번"] == 15)
     assert row["가중치 버전"] == 1 and str(approved.pk) in row["사용한 보고"]
-    assert "indicators" in row["산출 근거(JSON)"] and row["산출 점수"] is not None
+    assert row["산출 점수"] is not None
+    index, headers = header_row(wb["산출 근거"])  # the full provenance, one part or figure per row
+    trail = [dict(zip(headers, r)) for r in wb["산출 근거"].iter_rows(min_row=index + 1, values_only=True)]
+    assert any(r["연번"] == 15 and r["항목"] == "성과지표" and '"rate"' in r["내용(JSON)"] for r in trail)
 
 
 @pytest.mark.django_db

@@ -37,9 +37,12 @@ from initiatives.models import Indicator, Milestone, Task
 from initiatives.selectors import milestones_of_year
 from reports.models import BudgetExecution, IndicatorResult, MilestoneProgress, ProgressReport, ReportingPeriod
 from reports.progress import forms, permissions, rules, selectors, services
+from reports.spreadsheets.xlsx import fit_row, print_setup, text_lines
 
 INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+WRAPPED_TOP = Alignment(wrap_text=True, vertical="top")
+GUIDE_WIDTH = 100
 STATUS_LABELS, SELF_LABELS = rules.CHOICE_LABELS["status"], rules.CHOICE_LABELS["self_assessment"]
 
 
@@ -68,14 +71,14 @@ SHEETS: dict[str, list[TemplateColumn]] = {
         TemplateColumn("과제키", "key"),
         TemplateColumn("항목키", "key"),
         TemplateColumn("연번", width=6),
-        TemplateColumn("과제명", width=30),
+        TemplateColumn("과제명", width=20),
         TemplateColumn("일정(원문)", width=14),
-        TemplateColumn("내용", width=40),
+        TemplateColumn("내용", width=30),
         TemplateColumn("계획 종료", width=10),
         TemplateColumn("진행 상태", "input", "status", 10),
         TemplateColumn("실제 시작일", "input", "actual_start", 12),
         TemplateColumn("실제 완료일", "input", "actual_end", 12),
-        TemplateColumn("지연 사유", "input", "delay_reason", 30),
+        TemplateColumn("지연 사유", "input", "delay_reason", 24),
     ],
     "예산집행": [
         TemplateColumn("과제키", "key"),
@@ -93,11 +96,11 @@ SHEETS: dict[str, list[TemplateColumn]] = {
         TemplateColumn("과제키", "key"),
         TemplateColumn("버전", "key"),
         TemplateColumn("연번", width=6),
-        TemplateColumn("과제명", width=30),
-        TemplateColumn("주요 추진실적", "input", "achievements", 50),
-        TemplateColumn("문제점 및 대책", "input", "problems", 40),
-        TemplateColumn("향후 계획", "input", "next_steps", 40),
-        TemplateColumn("자체 진단", "input", "self_assessment", 10),
+        TemplateColumn("과제명", width=20),
+        TemplateColumn("주요 추진실적", "input", "achievements", 40),
+        TemplateColumn("문제점 및 대책", "input", "problems", 30),
+        TemplateColumn("향후 계획", "input", "next_steps", 30),
+        TemplateColumn("자체 진단", "input", "self_assessment", 8),
     ],
 }
 GUIDE_SHEET = "안내"
@@ -118,27 +121,32 @@ def _sheet(workbook: Workbook, title: str) -> Any:
         ws.column_dimensions[letter].width = col.width
         ws.column_dimensions[letter].hidden = col.role == "key"
         cell = ws.cell(row=1, column=index, value=col.header)
-        cell.font, cell.fill = Font(bold=True), HEADER_FILL
+        cell.font, cell.fill, cell.alignment = Font(bold=True), HEADER_FILL, WRAPPED_TOP
+    fit_row(ws, 1, max(text_lines(col.header, col.width) for col in columns))
     ws.freeze_panes = "C2"
+    print_setup(ws, header_row=1)
     ws.protection.sheet = True
     ws.protection.formatColumns = False  # officers may widen columns
     return ws
 
 
 def _put(ws, row: int, values: list[Any]) -> None:
-    columns = SHEETS[ws.title]
+    columns, lines = SHEETS[ws.title], 1
     for index, (col, value) in enumerate(zip(columns, values, strict=True), start=1):
-        if isinstance(value, str) and col.role != "formula":
+        text = isinstance(value, str) and col.role != "formula"
+        if text:
             value = escape_text(value)
+            lines = max(lines, text_lines(value, col.width))
         cell = ws.cell(row=row, column=index, value=value)
-        if isinstance(value, str) and col.role != "formula":
+        cell.alignment = WRAPPED_TOP
+        if text:
             cell.data_type = "s"
         if col.role == "input":
             cell.protection = Protection(locked=False)
             cell.fill = INPUT_FILL
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
         if isinstance(value, datetime.date):
             cell.number_format = "yyyy-mm-dd"
+    fit_row(ws, row, lines)
 
 
 def template_workbook(handle: IO[bytes], *, user, period: ReportingPeriod) -> None:
@@ -159,7 +167,10 @@ def template_workbook(handle: IO[bytes], *, user, period: ReportingPeriod) -> No
         ["진행 상태: " + ", ".join(STATUS_LABELS.values()) + " / 자체 진단: " + ", ".join(SELF_LABELS.values())],
     ]:
         guide.append(row)
-    guide.column_dimensions["A"].width = 100
+        guide.cell(row=guide.max_row, column=1).alignment = WRAPPED_TOP
+        fit_row(guide, guide.max_row, text_lines(row[0], GUIDE_WIDTH))
+    guide.column_dimensions["A"].width = GUIDE_WIDTH
+    print_setup(guide, header_row=None)
     guide.protection.sheet = True
     sheets = {title: _sheet(workbook, title) for title in SHEETS}
     rows = defaultdict(lambda: 2)

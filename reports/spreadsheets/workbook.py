@@ -1,7 +1,7 @@
 """The evaluation workbook (평가 통합 엑셀): one row generator per sheet, one shared writer.
 
 Numbers are numbers (백만원 in the headers), text is escaped by ``reports.spreadsheets.xlsx``, and every
-score row carries its provenance so that anyone can recompute it.
+score's provenance is in the workbook (산출 근거) so that anyone can recompute it.
 """
 
 import json
@@ -24,7 +24,7 @@ from reports.progress import rules
 from reports.progress.selectors import period_start
 from reports.spreadsheets.xlsx import Column, Sheet, SheetWriter, new_workbook
 
-SHEET_TITLES = ["요약", "과제별 실적", "성과지표", "추진일정", "예산", "평가 결과", "마감 후 변경"]
+SHEET_TITLES = ["요약", "과제별 실적", "성과지표", "추진일정", "예산", "평가 결과", "산출 근거", "마감 후 변경"]
 
 
 @dataclass
@@ -79,17 +79,17 @@ def summary_sheet(rollups: PlanRollups | None, quarter: int, title: str) -> Shee
                 ]
 
     columns = [
-        Column("구분", width=12),
-        Column("명칭", width=40),
-        Column("과제 수", "int", 8),
-        *(Column(status.label, "int", 9) for status in TaskStatus),
-        Column("종합 점수", "decimal", 10),
-        Column("점수 없어 제외된 과제", "int", 10),
-        Column("예산현액(백만원)", "money"),
-        Column("지출액 누계(백만원)", "money"),
-        Column("집행잔액(백만원)", "money"),
-        Column("집행률", "pct", 9),
-        Column(f"{quarter}분기 제출", "int", 9),
+        Column("구분", width=9),
+        Column("명칭", width=30),
+        Column("과제 수", "int", 6),
+        *(Column(status.label, "int", 7) for status in TaskStatus),
+        Column("종합 점수", "decimal", 7),
+        Column("점수 없어 제외된 과제", "int", 8),
+        Column("예산현액(백만원)", "money", 10),
+        Column("지출액 누계(백만원)", "money", 10),
+        Column("집행잔액(백만원)", "money", 10),
+        Column("집행률", "pct", 7),
+        Column(f"{quarter}분기 제출", "int", 7),
     ]
     return Sheet("요약", columns, rows(), notes=[title, "금액 단위: 백만원. 점수 규칙: 평가 기준(/criteria/)"])
 
@@ -119,19 +119,19 @@ def task_quarter_sheet(data: PlanData, explained: dict[tuple[int, int], str]) ->
                 ]
 
     columns = [
-        Column("연번", "int", 6),
-        Column("과제명", width=36),
-        Column("주관부서", width=18),
-        Column("분기", "int", 6),
-        Column("보고 상태", width=10),
-        Column("최초 제출", "datetime", 16),
-        Column("승인", "datetime", 16),
-        Column("자체 진단", width=9),
-        Column("산출 진단", width=40),
-        Column("주요 추진실적", width=40),
-        Column("문제점 및 대책", width=30),
-        Column("향후 계획", width=30),
-        Column("비고", width=10),
+        Column("연번", "int", 5),
+        Column("과제명", width=16),
+        Column("주관부서", width=10),
+        Column("분기", "int", 5),
+        Column("보고 상태", width=7),
+        Column("최초 제출", "datetime", 17),
+        Column("승인", "datetime", 17),
+        Column("자체 진단", width=7),
+        Column("산출 진단", width=18),
+        Column("주요 추진실적", width=30),
+        Column("문제점 및 대책", width=14),
+        Column("향후 계획", width=14),
+        Column("비고", width=6),
     ]
     return Sheet("과제별 실적", columns, rows())
 
@@ -173,19 +173,19 @@ def indicator_sheet(data: PlanData) -> Sheet:
                 ]
 
     columns = [
-        Column("연번", "int", 6),
-        Column("과제명", width=30),
-        Column("지표", width=30),
-        Column("단위", width=8),
-        Column("목표", "decimal", 10),
-        Column("분기", "int", 6),
-        Column("보고 상태", width=9),
-        Column("실적", "decimal", 10),
-        Column("누계 실적", "decimal", 10),
-        Column("달성률", "pct", 9),
-        Column("달성 구분", width=9),
-        Column("설명", width=30),
-        Column("원문", width=40),
+        Column("연번", "int", 5),
+        Column("과제명", width=18),
+        Column("지표", width=20),
+        Column("단위", width=6),
+        Column("목표", "decimal", 9),
+        Column("분기", "int", 5),
+        Column("보고 상태", width=7),
+        Column("실적", "decimal", 9),
+        Column("누계 실적", "decimal", 9),
+        Column("달성률", "pct", 7),
+        Column("달성 구분", width=7),
+        Column("설명", width=18),
+        Column("원문", width=30),
     ]
     return Sheet("성과지표", columns, rows())
 
@@ -220,18 +220,18 @@ def milestone_sheet(data: PlanData) -> Sheet:
                 ]
 
     columns = [
-        Column("연번", "int", 6),
-        Column("과제명", width=30),
-        Column("일정(원문)", width=14),
-        Column("내용", width=40),
+        Column("연번", "int", 5),
+        Column("과제명", width=18),
+        Column("일정(원문)", width=12),
+        Column("내용", width=30),
         Column("계획 시작", "date", 11),
         Column("계획 종료", "date", 11),
-        Column("분기", "int", 6),
-        Column("진행 상태", width=9),
+        Column("분기", "int", 5),
+        Column("진행 상태", width=7),
         Column("실제 시작", "date", 11),
         Column("실제 완료", "date", 11),
-        Column("지연 일수", "int", 9),
-        Column("지연 사유", width=30),
+        Column("지연 일수", "int", 6),
+        Column("지연 사유", width=22),
     ]
     return Sheet("추진일정", columns, rows())
 
@@ -302,33 +302,37 @@ def budget_sheet(data: PlanData, quarter: int) -> Sheet:
             ]
 
     columns = [
-        Column("연번", "int", 6),
-        Column("과제명", width=30),
+        Column("연번", "int", 5),
+        Column("과제명", width=14),
         Column("사업내용", width=30),
-        Column("연도 열", width=12),
-        Column("계획 금액(백만원)", "money"),
-        Column("인쇄된 계(백만원)", "money"),
-        Column("계산 합계(백만원)", "money"),
-        Column("원문 합계 불일치", width=30),
-        Column(f"예산현액 {year}(백만원)", "money"),
-        Column("지출액 누계(백만원)", "money"),
-        Column("집행잔액(백만원)", "money"),
-        Column("집행률", "pct", 9),
-        Column("해석 메모", width=30),
-        Column("재원", width=16),
+        Column("연도 열", width=7),
+        Column("계획 금액(백만원)", "money", 10),
+        Column("인쇄된 계(백만원)", "money", 10),
+        Column("계산 합계(백만원)", "money", 10),
+        Column("원문 합계 불일치", width=14),
+        Column(f"예산현액 {year}(백만원)", "money", 10),
+        Column("지출액 누계(백만원)", "money", 10),
+        Column("집행잔액(백만원)", "money", 10),
+        Column("집행률", "pct", 7),
+        Column("해석 메모", width=14),
+        Column("재원", width=8),
     ]
     return Sheet(
         "예산", columns, rows(), notes=["소요예산: 계획 원문의 금액과 인쇄된 계를 그대로, 계산 합계를 옆에 둠"]
     )
 
 
-def evaluation_sheet(plan: Plan, task_ids: QuerySet) -> Sheet:
+def _scores(plan: Plan, task_ids: QuerySet) -> tuple[Evaluation | None, QuerySet | list]:
     evaluation = Evaluation.objects.filter(plan=plan).select_related("weights").first()
-    scores = (
-        evaluation.scores.filter(task__in=task_ids).select_related("task", "adjusted_by").order_by("task__number")
-        if evaluation
-        else []
+    if evaluation is None:
+        return None, []
+    return evaluation, evaluation.scores.filter(task__in=task_ids).select_related("task", "adjusted_by").order_by(
+        "task__number"
     )
+
+
+def evaluation_sheet(plan: Plan, task_ids: QuerySet) -> Sheet:
+    evaluation, scores = _scores(plan, task_ids)
     state = f"{evaluation.get_status_display()} (가중치 버전 {evaluation.weights.version})" if evaluation else "미실행"
 
     def rows() -> Iterator[list]:
@@ -348,27 +352,60 @@ def evaluation_sheet(plan: Plan, task_ids: QuerySet) -> Sheet:
                 s.provenance.get("weights_version"),
                 ", ".join(str(i) for i in s.provenance.get("report_ids", [])),
                 s.provenance.get("status", ""),
-                json.dumps(s.provenance, ensure_ascii=False),
             ]
 
     columns = [
-        Column("연번", "int", 6),
-        Column("과제명", width=30),
-        Column("성과지표", "decimal", 9),
-        Column("추진일정", "decimal", 9),
-        Column("예산 집행", "decimal", 9),
-        Column("보고 적시성", "decimal", 9),
-        Column("산출 점수", "decimal", 9),
-        Column("조정 점수", "decimal", 9),
-        Column("조정 사유", width=30),
-        Column("조정자", width=12),
-        Column("등급", width=6),
-        Column("가중치 버전", "int", 9),
-        Column("사용한 보고", width=12),
+        Column("연번", "int", 5),
+        Column("과제명", width=20),
+        *(Column(label, "decimal", 7) for label in scoring.COMPONENT_LABELS.values()),
+        Column("산출 점수", "decimal", 7),
+        Column("조정 점수", "decimal", 7),
+        Column("조정 사유", width=20),
+        Column("조정자", width=8),
+        Column("등급", width=5),
+        Column("가중치 버전", "int", 7),
+        Column("사용한 보고", width=10),
         Column("진단", width=40),
-        Column("산출 근거(JSON)", width=60),
     ]
-    return Sheet("평가 결과", columns, rows(), notes=[f"추진실적 평가: {state}"])
+    return Sheet("평가 결과", columns, rows(), notes=[f"추진실적 평가: {state}", "산출 근거: '산출 근거' 시트"])
+
+
+# The names of the provenance's parts on the 산출 근거 sheet (as on the score page).
+PROVENANCE_LABELS = {
+    "status": "진단",
+    "weights_version": "가중치 버전",
+    "weights": "가중치",
+    "components": "항목 값 (0~1)",
+    "rules": "규칙",
+    "report_ids": "사용한 보고",
+    "indicators": "성과지표",
+    "milestones": "추진일정",
+    "budget": "예산 집행",
+    "submissions": "보고 제출",
+}
+
+
+def provenance_sheet(plan: Plan, task_ids: QuerySet) -> Sheet:
+    """Each score's provenance, one row per part and per figure (each figure as JSON), so that every row
+    fits a printed page; one JSON cell per score ran to 2,000 characters, taller than a row may be."""
+    _, scores = _scores(plan, task_ids)
+
+    def rows() -> Iterator[list]:
+        for s in scores:
+            for key, value in s.provenance.items():
+                label = PROVENANCE_LABELS.get(key, key)
+                for item in value if isinstance(value, list) and key != "report_ids" else [value]:
+                    yield [s.task.number, s.task.title, label, json.dumps(item, ensure_ascii=False)]
+
+    columns = [
+        Column("연번", "int", 5),
+        Column("과제명", width=20),
+        Column("항목", width=12),
+        Column("내용(JSON)", width=80),
+    ]
+    return Sheet(
+        "산출 근거", columns, rows(), notes=["평가 점수의 산출 근거: 점수 화면(/evaluation/)의 '산출 근거'와 같음"]
+    )
 
 
 def late_change_sheet(plan: Plan, task_ids: QuerySet) -> Sheet:
@@ -396,14 +433,14 @@ def late_change_sheet(plan: Plan, task_ids: QuerySet) -> Sheet:
             ]
 
     columns = [
-        Column("일시", "datetime", 16),
-        Column("분기", "int", 6),
-        Column("연번", "int", 6),
-        Column("과제명", width=30),
-        Column("처리", width=10),
-        Column("처리자", width=14),
-        Column("예외 사유", width=30),
-        Column("변경 내용", width=60),
+        Column("일시", "datetime", 17),
+        Column("분기", "int", 5),
+        Column("연번", "int", 5),
+        Column("과제명", width=20),
+        Column("처리", width=8),
+        Column("처리자", width=10),
+        Column("예외 사유", width=24),
+        Column("변경 내용", width=50),
     ]
     return Sheet("마감 후 변경", columns, rows())
 
@@ -445,7 +482,11 @@ def evaluation_workbook(path, selection: WorkbookFilter, *, now=None) -> None:
             writers[sheet.title].extend(sheet.rows)
     summary.extend(summary_sheet(rollups, selection.quarter, title).rows)
     task_ids = selection.tasks().values("pk")
-    for sheet in [evaluation_sheet(plan, task_ids), late_change_sheet(plan, task_ids)]:
+    for sheet in [
+        evaluation_sheet(plan, task_ids),
+        provenance_sheet(plan, task_ids),
+        late_change_sheet(plan, task_ids),
+    ]:
         writers[sheet.title] = SheetWriter(workbook, sheet)
         writers[sheet.title].extend(sheet.rows)
     for writer in [summary, *writers.values()]:

@@ -7,7 +7,7 @@ from reports.spreadsheets.workbook import WorkbookFilter, evaluation_workbook
 
 
 class Command(BaseCommand):
-    help = "평가 통합 엑셀(요약·과제별 실적·성과지표·추진일정·예산·평가 결과·마감 후 변경)을 만듭니다."
+    help = "평가 통합 엑셀(요약·과제별 실적·성과지표·추진일정·예산·평가 결과·산출 근거·마감 후 변경)을 만듭니다."
 
     def add_arguments(self, parser):
         parser.add_argument("--year", type=int, required=True, help="계획 연도 (예: 2017)")

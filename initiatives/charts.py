@@ -12,6 +12,27 @@ import plotly.graph_objects as go
 
 FONT = {"family": "Noto Sans CJK KR, Malgun Gothic, sans-serif", "size": 12}
 
+# Numbers as the portal's tables print them, 1,234 (plotly's default would write "1.2k"); decimals only
+# when the ticks themselves are fractional (a count axis that runs from 0 to 2).
+COUNT_AXIS = {
+    "tickformat": ",d",
+    "hoverformat": ",d",
+    "tickformatstops": [{"dtickrange": [None, 1], "value": ",.1f"}],
+    "rangemode": "tozero",
+}
+AMOUNT_AXIS = {**COUNT_AXIS, "title": {"text": "백만원"}}
+PERCENT_AXIS = {"tickformat": ",.0f", "hoverformat": ",.1f", "rangemode": "tozero", "title": {"text": "%"}}
+# Dates in Korean at every zoom: 3월 15일, 2017년 3월, 2017년 (the ko locale alone would write "3월 2017").
+DATE_AXIS = {
+    "type": "date",
+    "hoverformat": "%Y년 %-m월 %-d일",
+    "tickformatstops": [
+        {"dtickrange": [None, "M1"], "value": "%-m월 %-d일"},
+        {"dtickrange": ["M1", "M12"], "value": "%Y년 %-m월"},
+        {"dtickrange": ["M12", None], "value": "%Y년"},
+    ],
+}
+
 
 @dataclass
 class Chart:
@@ -28,7 +49,16 @@ class Chart:
 
 
 def base_layout(title: str, **extra) -> dict:
-    return {"title": {"text": title}, "font": FONT, "margin": {"l": 60, "r": 20, "t": 50, "b": 80}, **extra}
+    """Every chart's layout: Korean font, "." decimals and "," thousands, and a width that follows the page
+    (autosize here, ``responsive`` in static/js/charts.js) so that charts fit a phone."""
+    return {
+        "title": {"text": title},
+        "font": FONT,
+        "separators": ".,",
+        "autosize": True,
+        "margin": {"l": 60, "r": 20, "t": 50, "b": 80},
+        **extra,
+    }
 
 
 def as_float(value: Decimal | int | None) -> float | None:
@@ -63,9 +93,7 @@ def gantt(chart_id: str, title: str, items: list[GanttItem]) -> Chart:
         )
     )
     figure.update_layout(
-        **base_layout(
-            title, xaxis={"type": "date"}, yaxis={"autorange": "reversed"}, height=max(300, 28 * len(items) + 120)
-        )
+        **base_layout(title, xaxis=DATE_AXIS, yaxis={"autorange": "reversed"}, height=max(300, 28 * len(items) + 120))
     )
     rows = [[i.label, i.start.strftime("%Y-%m"), i.end.strftime("%Y-%m")] for i in items]
     return Chart(chart_id, title, figure, ["일정", "시작", "종료"], rows)

@@ -151,7 +151,7 @@ USE_I18N = True
 USE_TZ = True
 USE_THOUSAND_SEPARATOR = True
 # The portal's own Korean catalogue (locale/ko): what django-axes, django-import-export and django-tables2
-# leave in English, and Django's messages reworded so that no particle (이/가, 을/를) follows a name.
+# leave in English, and Django's messages reworded so that no particle follows a name they cannot know.
 LOCALE_PATHS = [BASE_DIR / "locale"]
 
 STATIC_URL = "static/"

@@ -1,6 +1,7 @@
 """With DEBUG off (as pytest-django runs), every error a person can meet is a Korean page with a way back."""
 
 import pytest
+from django.conf import settings
 from django.test import Client, override_settings
 from django.urls import path
 
@@ -11,6 +12,7 @@ BACK = "계획 개요로 가기"
 
 
 def korean_page(response, status: int, heading: str) -> str:
+    assert not settings.DEBUG  # pytest-django runs with DEBUG off, as the README's run command does
     page = response.content.decode()
     assert response.status_code == status
     assert heading in page and BACK in page

@@ -29,6 +29,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from budgets.models import BudgetAmount, BudgetColumn, BudgetLine, BudgetTable
+from gov30.korean import with_particle
 from initiatives import rules as plan_rules
 from initiatives.models import (
     Agency,
@@ -256,7 +257,7 @@ def _tasks(plan: Plan, programmes: list[Programme], departments: list[Department
                 officer_name=_person(rng),
                 officer_title=rng.choice(["주무관", "팀장"]),
                 phone=f"02-2133-{rng.randint(1000, 9999)}",
-                goals=f"{title}을(를) 통해 시민 체감 성과를 높인다.",
+                goals=f"{with_particle(title, '을')} 통해 시민 체감 성과를 높인다.",
             )
         )
     return Task.objects.bulk_create(tasks, batch_size=BATCH)

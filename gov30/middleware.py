@@ -3,6 +3,8 @@ from collections.abc import Callable
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 
+from gov30.views import request_too_large
+
 
 class RequestSizeLimitMiddleware:
     """Refuse a request whose body is larger than MAX_REQUEST_BYTES before anything reads it.
@@ -15,13 +17,8 @@ class RequestSizeLimitMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        limit = settings.MAX_REQUEST_BYTES
-        if content_length(request) > limit:
-            return HttpResponse(
-                f"요청이 너무 큽니다. 한 번에 {limit // (1024 * 1024)}MB까지 보낼 수 있습니다.",
-                status=413,
-                content_type="text/plain; charset=utf-8",
-            )
+        if content_length(request) > settings.MAX_REQUEST_BYTES:
+            return request_too_large(request, settings.MAX_REQUEST_BYTES)
         return self.get_response(request)
 
 

@@ -2,9 +2,12 @@
 
 Development defaults need no environment at all (SQLite, DEBUG on). Production sets
 DJANGO_DEBUG=0, DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS and DATABASE_URL (PostgreSQL).
+The README's run command sets DJANGO_DEBUG=0 and DJANGO_LOCAL_HTTP=1: the portal as users see it
+(its own Korean error pages, not Django's debug pages) over plain http on 127.0.0.1.
 """
 
 import os
+import secrets
 from datetime import timedelta
 from pathlib import Path
 
@@ -37,7 +40,24 @@ def env_int(name: str, default: int) -> int:
 
 
 DEBUG = env_bool("DJANGO_DEBUG", True)
-SECRET_KEY = env_str("DJANGO_SECRET_KEY", "dev-only-insecure-key-change-me" if DEBUG else "")
+# A local run without TLS: cookies without Secure, no HTTPS redirect or HSTS, static files served from
+# the source folders, and a secret key kept in a git-ignored file when none is given.
+LOCAL_HTTP = env_bool("DJANGO_LOCAL_HTTP", False)
+LOCAL_SECRET_KEY_FILE = BASE_DIR / "var" / "local-secret-key"
+
+
+def local_secret_key() -> str:
+    """The local run's key: made once, readable by its owner only, kept so that sessions survive a restart."""
+    if not LOCAL_SECRET_KEY_FILE.exists():
+        LOCAL_SECRET_KEY_FILE.parent.mkdir(parents=True, exist_ok=True)
+        LOCAL_SECRET_KEY_FILE.write_text(secrets.token_urlsafe(64), encoding="utf-8")
+        LOCAL_SECRET_KEY_FILE.chmod(0o600)
+    return LOCAL_SECRET_KEY_FILE.read_text(encoding="utf-8").strip()
+
+
+SECRET_KEY = env_str("DJANGO_SECRET_KEY") or (
+    "dev-only-insecure-key-change-me" if DEBUG else local_secret_key() if LOCAL_HTTP else ""
+)
 if not DEBUG and len(SECRET_KEY) < 50:
     raise ImproperlyConfigured("운영 모드(DJANGO_DEBUG=0)에서는 50자 이상의 DJANGO_SECRET_KEY가 필요합니다.")
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
@@ -54,7 +74,7 @@ INSTALLED_APPS = [
     "django_tables2",
     "import_export",
     "csp",
-    "axes",
+    "gov30.apps.AxesConfig",
     "initiatives",
     "budgets",
     "reports",
@@ -130,6 +150,9 @@ TIME_ZONE = "Asia/Seoul"
 USE_I18N = True
 USE_TZ = True
 USE_THOUSAND_SEPARATOR = True
+# The portal's own Korean catalogue (locale/ko): what django-axes, django-import-export and django-tables2
+# leave in English, and Django's messages reworded so that no particle follows a name they cannot know.
+LOCALE_PATHS = [BASE_DIR / "locale"]
 
 STATIC_URL = "static/"
 STATIC_ROOT = Path(env_str("DJANGO_STATIC_ROOT", str(BASE_DIR / "staticfiles")))
@@ -143,11 +166,14 @@ STORAGES = {
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"
-            if not DEBUG
+            if not (DEBUG or LOCAL_HTTP)
             else "django.contrib.staticfiles.storage.StaticFilesStorage"
         )
     },
 }
+
+# The local run serves static files straight from their folders (no collectstatic step).
+WHITENOISE_USE_FINDERS = DEBUG or LOCAL_HTTP
 
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 PLAN_FIXTURE = BASE_DIR / "fixtures" / "plan_2017.yaml"
@@ -158,18 +184,21 @@ LOGOUT_REDIRECT_URL = "initiatives:plan-overview"
 
 DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5.html"
 
-# Production hardening, switched by DEBUG=0 (see README).
+# Production hardening, switched by DEBUG=0 (see README); a local http run keeps it off.
+HTTPS = not (DEBUG or LOCAL_HTTP)
 SESSION_COOKIE_AGE = 8 * 60 * 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
-SESSION_COOKIE_SECURE = not DEBUG
-CSRF_COOKIE_SECURE = not DEBUG
-SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", not DEBUG)
-SECURE_HSTS_SECONDS = 0 if DEBUG else 31536000
-SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
-SECURE_HSTS_PRELOAD = not DEBUG
+SESSION_COOKIE_SECURE = HTTPS
+CSRF_COOKIE_SECURE = HTTPS
+SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", HTTPS)
+SECURE_HSTS_SECONDS = 31536000 if HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
+SECURE_HSTS_PRELOAD = HTTPS
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 X_FRAME_OPTIONS = "DENY"
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
+# A refused CSRF token gets a Korean page with a way back (templates/403_csrf.html), not Django's English one.
+CSRF_FAILURE_VIEW = "gov30.views.csrf_failure"
 
 # No inline scripts anywhere (chart data travels in json_script blocks, run by static/js/charts.js);
 # plotly.js writes inline styles and its PNG download uses blob:/data: images.

@@ -12,10 +12,11 @@ from typing import IO
 from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models
+from django.utils.text import capfirst
 from import_export import resources
 from import_export.admin import ImportExportModelAdmin
 from import_export.formats import base_formats
-from import_export.forms import ImportForm
+from import_export.forms import ImportForm, SelectableFieldsExportForm
 
 from gov30.korean_input import parse_date, parse_number
 
@@ -152,8 +153,20 @@ class SafeImportForm(ImportForm):
         return upload
 
 
+class KoreanExportForm(SelectableFieldsExportForm):
+    """The export page names each column by its model field's Korean name (import-export titles the code name)."""
+
+    def _get_field_label(self, resource, field_name: str) -> str:
+        field = resource.fields.get(field_name)
+        try:
+            return capfirst(resource._meta.model._meta.get_field(field.attribute).verbose_name)
+        except (AttributeError, FieldDoesNotExist):
+            return super()._get_field_label(resource, field_name)
+
+
 class PlanImportExportAdmin(ImportExportModelAdmin):
     """Import with preview and confirm, export in xlsx and csv; permissions per IMPORT_EXPORT_*_PERMISSION_CODE."""
 
     formats = [base_formats.XLSX, base_formats.CSV]
     import_form_class = SafeImportForm
+    export_form_class = KoreanExportForm

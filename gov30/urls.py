@@ -13,3 +13,9 @@ urlpatterns = [
     path("", include("initiatives.urls")),
     path("", include("reports.urls")),
 ]
+
+# Korean error pages with a way back (gov30/views.py); Django's are English.
+handler400 = "gov30.views.bad_request"
+handler403 = "gov30.views.permission_denied"
+handler404 = "gov30.views.page_not_found"
+handler500 = "gov30.views.server_error"

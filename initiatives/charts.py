@@ -13,6 +13,27 @@ import plotly.graph_objects as go
 
 FONT = {"family": "Noto Sans CJK KR, Malgun Gothic, sans-serif", "size": 12}
 
+# Numbers as the portal's tables print them, 1,234 (plotly's default would write "1.2k"); decimals only
+# when the ticks themselves are fractional (a count axis that runs from 0 to 2).
+COUNT_AXIS = {
+    "tickformat": ",d",
+    "hoverformat": ",d",
+    "tickformatstops": [{"dtickrange": [None, 1], "value": ",.1f"}],
+    "rangemode": "tozero",
+}
+AMOUNT_AXIS = {**COUNT_AXIS, "title": {"text": "백만원"}}
+PERCENT_AXIS = {"tickformat": ",.0f", "hoverformat": ",.1f", "rangemode": "tozero", "title": {"text": "%"}}
+# Dates in Korean at every zoom: 3월 15일, 2017년 3월, 2017년 (the ko locale alone would write "3월 2017").
+DATE_AXIS = {
+    "type": "date",
+    "hoverformat": "%Y년 %-m월 %-d일",
+    "tickformatstops": [
+        {"dtickrange": [None, "M1"], "value": "%-m월 %-d일"},
+        {"dtickrange": ["M1", "M12"], "value": "%Y년 %-m월"},
+        {"dtickrange": ["M12", None], "value": "%Y년"},
+    ],
+}
+
 
 @dataclass
 class Chart:
@@ -29,7 +50,16 @@ class Chart:
 
 
 def base_layout(title: str, **extra) -> dict:
-    return {"title": {"text": title}, "font": FONT, "margin": {"l": 60, "r": 20, "t": 50, "b": 80}, **extra}
+    """Every chart's layout: Korean font, "." decimals and "," thousands, and a width that follows the page
+    (autosize here, ``responsive`` in static/js/charts.js) so that charts fit a phone."""
+    return {
+        "title": {"text": title},
+        "font": FONT,
+        "separators": ".,",
+        "autosize": True,
+        "margin": {"l": 60, "r": 20, "t": 50, "b": 80},
+        **extra,
+    }
 
 
 def as_float(value: Decimal | int | None) -> float | None:
@@ -152,9 +182,10 @@ def gantt(
     table says all of it."""
     y, labels, height = _rows_y(items)
     traces = [*_planned_bars(items, y, colours or {}), *(_actual_bars(items, y) if colours is not None else [])]
-    xaxis = {"type": "date", "side": "top", "dtick": "M1", "tickformat": "%-m월"}
-    if year is not None:
-        xaxis["range"] = [f"{year}-01-01", f"{year}-12-31 23:59"]  # no tick of the next January
+    xaxis = {**DATE_AXIS, "side": "top"}
+    if year is not None:  # one year: a tick a month, the month alone; no tick of the next January
+        xaxis |= {"range": [f"{year}-01-01", f"{year}-12-31 23:59"], "dtick": "M1"}
+        xaxis |= {"tickformat": "%-m월", "tickformatstops": []}
     layout = base_layout(
         title,
         barmode="overlay",

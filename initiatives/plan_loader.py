@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 
 from budgets.models import BudgetAmount, BudgetColumn, BudgetLine, BudgetTable
+from gov30.korean import with_particle
 from initiatives.models import (
     Agency,
     Department,
@@ -105,7 +106,7 @@ def _check_unique_numbers(rows: list, where: str) -> None:
     numbers = [_require(row, "number", f"{where}[{i}]", int) for i, row in enumerate(rows)]
     duplicates = sorted(n for n, count in Counter(numbers).items() if count > 1)
     if duplicates:
-        raise PlanFileError(f"{where}: 번호 {duplicates}이(가) 두 번 이상 나옵니다.")
+        raise PlanFileError(f"{where}: {with_particle(f'번호 {duplicates}', '이')} 두 번 이상 나옵니다.")
 
 
 def _upsert(result: LoadResult, model: type[models.Model], lookup: dict, values: dict) -> models.Model:
@@ -213,7 +214,9 @@ def _person(row: dict, key: str, where: str) -> tuple[str, str]:
 def _load_task(result: LoadResult, plan: Plan, programmes: dict, row: dict, where: str) -> Task:
     key = (_require(row, "area", where, int), _require(row, "programme", where, int))
     if key not in programmes:
-        raise PlanFileError(f"{where}: 추진방안 {key[0]}의 중점 추진과제 {key[1]}이(가) 계획 파일에 없습니다.")
+        raise PlanFileError(
+            f"{where}: 추진방안 {key[0]}의 {with_particle(f'중점 추진과제 {key[1]}', '이')} 계획 파일에 없습니다."
+        )
     manager_name, manager_title = _person(row, "manager", where)
     officer_name, officer_title = _person(row, "officer", where)
     department, _ = Department.objects.get_or_create(name=_require(row, "department", where))

@@ -18,7 +18,7 @@ class TaskTable(tables.Table):
     budget_total = tables.Column(
         "소요예산 합계(백만원)", default="–", attrs={"td": {"class": "text-end"}, "th": {"class": "text-end"}}
     )
-    non_budget = tables.BooleanColumn("비예산", yesno="비예산,")
+    non_budget = tables.BooleanColumn(verbose_name="비예산", yesno="비예산,")
 
     class Meta:
         model = Task

@@ -2,8 +2,12 @@
 the admin shows them read-only, and lets the administrator adjust period dates."""
 
 from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import GroupAdmin, UserAdmin
+from django.contrib.auth.models import Group, Permission
 
 from reports.models import Evidence, LateChangeException, ProgressReport, ReportEvent, ReportingPeriod
+from reports.progress.rules import choice_label
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -17,10 +21,33 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         return False
 
 
-class ReportEventInline(admin.TabularInline):
+class ReportEventDisplay:
+    """A history entry as the report page shows it: status labels, and each change as label: old → new."""
+
+    @admin.display(description="보고")
+    def report_label(self, event: ReportEvent) -> str:
+        return str(event.report)
+
+    @admin.display(description="상태")
+    def status_change(self, event: ReportEvent) -> str:
+        labels = dict(ProgressReport.Status.choices)
+        return " → ".join(labels.get(s, s) for s in (event.from_status, event.to_status) if s)
+
+    @admin.display(description="변경 내용")
+    def changes_text(self, event: ReportEvent) -> str:
+        return "; ".join(
+            f"{c['label']}: {choice_label(c['field'], c['old']) or '(빈 값)'} → {choice_label(c['field'], c['new']) or '(빈 값)'}"
+            for c in event.changes
+        )
+
+
+EVENT_FIELDS = ("at", "action", "actor", "status_change", "comment", "changes_text", "exception")
+
+
+class ReportEventInline(ReportEventDisplay, admin.TabularInline):
     model = ReportEvent
     extra = 0
-    fields = ("at", "action", "actor", "from_status", "to_status", "comment", "changes", "exception")
+    fields = EVENT_FIELDS
     readonly_fields = fields
     can_delete = False
 
@@ -48,8 +75,10 @@ class ProgressReportAdmin(ReadOnlyAdmin):
 
 
 @admin.register(ReportEvent)
-class ReportEventAdmin(ReadOnlyAdmin):
-    list_display = ("report", "action", "actor", "at", "exception")
+class ReportEventAdmin(ReportEventDisplay, ReadOnlyAdmin):
+    list_display = ("report_label", "action", "actor", "at", "exception")
+    fields = ("report_label", *EVENT_FIELDS)
+    readonly_fields = fields
     list_filter = ("action", "report__period")
     search_fields = ("report__task__title", "comment", "actor__username")
     list_select_related = ("report__task", "report__period__plan", "actor", "exception")
@@ -67,3 +96,34 @@ class EvidenceAdmin(ReadOnlyAdmin):
     list_display = ("original_name", "report", "kind", "size", "uploaded_by", "uploaded_at")
     search_fields = ("original_name", "report__task__title")
     list_select_related = ("report__task", "report__period__plan", "uploaded_by")
+
+
+# Django stores permission names in English ("Can add access attempt"); the role screens name them in Korean.
+PERMISSION_ACTIONS = {"add": "추가", "change": "변경", "delete": "삭제", "view": "보기"}
+
+
+def permission_label(permission: Permission) -> str:
+    action = PERMISSION_ACTIONS.get(permission.codename.split("_", 1)[0])
+    return f"{permission.content_type} | {action}" if action else str(permission)
+
+
+class KoreanPermissionsMixin:
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        field = super().formfield_for_manytomany(db_field, request, **kwargs)
+        if db_field.name in {"permissions", "user_permissions"}:
+            field.label_from_instance = permission_label
+        return field
+
+
+class RoleAdmin(KoreanPermissionsMixin, GroupAdmin):
+    pass
+
+
+class AccountAdmin(KoreanPermissionsMixin, UserAdmin):
+    pass
+
+
+admin.site.unregister(Group)
+admin.site.register(Group, RoleAdmin)
+admin.site.unregister(get_user_model())
+admin.site.register(get_user_model(), AccountAdmin)

@@ -149,10 +149,10 @@ def _pg_env(connection: BaseDatabaseWrapper) -> dict[str, str]:
 def _run(tool: str, args: list[str], connection: BaseDatabaseWrapper) -> None:
     executable = shutil.which(tool)
     if executable is None:
-        raise BackupError(f"{tool}을(를) 찾을 수 없습니다. PostgreSQL 클라이언트(postgresql-client)를 설치하세요.")
+        raise BackupError(f"{tool} 명령을 찾을 수 없습니다. PostgreSQL 클라이언트(postgresql-client)를 설치하세요.")
     result = subprocess.run([executable, *args], env=_pg_env(connection), capture_output=True, text=True)
     if result.returncode != 0:
-        raise BackupError(f"{tool}이(가) 실패했습니다: {result.stderr.strip()}")
+        raise BackupError(f"{tool} 실행에 실패했습니다: {result.stderr.strip()}")
 
 
 # ---------------------------------------------------------------- files

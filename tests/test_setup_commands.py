@@ -1,9 +1,14 @@
 """The README's two commands: CI runs the test one; setup_portal is the run one's set-up step."""
 
 import json
+import os
 import re
+import socket
 import subprocess
 import sys
+import time
+import urllib.error
+import urllib.request
 from io import StringIO
 from pathlib import Path
 
@@ -64,3 +69,64 @@ def test_migrations_are_complete():
 def test_ruff_finds_nothing():
     result = subprocess.run([sys.executable, "-m", "ruff", "check", str(ROOT)], capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_readme_run_command_runs_the_portal_as_users_see_it():
+    run = readme_commands()[0]
+    assert "DJANGO_DEBUG=0 DJANGO_LOCAL_HTTP=1 " in run.split("setup_portal")[1]
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def get(url: str) -> tuple[int, dict, str]:
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:
+            return response.status, dict(response.headers), response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, dict(error.headers), error.read().decode()
+
+
+@pytest.fixture
+def run_command_server(tmp_path):
+    """``manage.py runserver`` started with the README run command's environment, on a free port."""
+    run = readme_commands()[0]
+    env = dict(re.findall(r"(DJANGO_\w+)=(\S+)", run.split("setup_portal")[1]))
+    env = {**os.environ, **env, "SQLITE_PATH": str(tmp_path / "db.sqlite3"), "DJANGO_SETTINGS_MODULE": "gov30.settings"}
+    env.pop("DJANGO_SECRET_KEY", None)
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(100):
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                if server.poll() is not None:
+                    break
+                time.sleep(0.2)
+        yield url
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def test_run_command_shows_korean_error_pages_over_plain_http(run_command_server):
+    status, _, page = get(f"{run_command_server}/no-such-page/")
+    assert status == 404 and "페이지를 찾을 수 없습니다" in page and "계획 개요로 가기" in page
+    assert "URLconf" not in page and "DEBUG = True" not in page  # not Django's technical 404
+    status, headers, page = get(f"{run_command_server}/accounts/login/")
+    assert status == 200, "no redirect to https"
+    assert "csrftoken=" in headers.get("Set-Cookie", "") and "Secure" not in headers["Set-Cookie"]
+    assert get(f"{run_command_server}/static/css/gov30.css")[0] == 200  # whitenoise, without collectstatic
+    assert get(f"{run_command_server}/static/img/favicon.svg")[0] == 200

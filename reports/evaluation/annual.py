@@ -615,7 +615,7 @@ def _score(evaluation, view: TaskView, weights: ScoringWeights, adjusted: TaskSc
             **view.provenance,
             "weights_version": weights.version,
             "weights": weights.as_dict(),
-            "rules": f"평가 기준 (/criteria/): 지표 달성률(상한 {rules.ACHIEVEMENT_CAP})·일정 준수율·"
+            "rules": f"평가 기준: 지표 달성률(상한 {rules.ACHIEVEMENT_CAP})·일정 준수율·"
             "집행률(기대치 대비, 상한 1)·보고 적시성, 값이 없는 항목은 제외하고 나머지 가중치로 환산",
             "components": {k: _str(v) for k, v in components.items()},
             "status": view.assessment.explanation,

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import plotly.graph_objects as go
 
-from initiatives.charts import Chart, as_float, base_layout
+from initiatives.charts import AMOUNT_AXIS, COUNT_AXIS, PERCENT_AXIS, Chart, as_float, base_layout
 from reports.models import TaskStatus
 
 STATUS_COLOURS = {
@@ -18,7 +18,7 @@ STATUS_COLOURS = {
 def score_by_group(chart_id: str, title: str, labels: list[str], scores: list[Decimal | None]) -> Chart:
     """Bar chart of 0–100 scores per group (area, programme, department); groups without a score show none."""
     figure = go.Figure(go.Bar(x=labels, y=[as_float(s) for s in scores], marker_color="#0d6efd", name="점수"))
-    figure.update_layout(**base_layout(title, yaxis={"range": [0, 100], "title": {"text": "점수"}}))
+    figure.update_layout(**base_layout(title, yaxis={**PERCENT_AXIS, "range": [0, 100], "title": {"text": "점수"}}))
     rows = [[label, "–" if score is None else f"{score}"] for label, score in zip(labels, scores, strict=True)]
     return Chart(chart_id, title, figure, ["구분", "점수"], rows)
 
@@ -31,7 +31,7 @@ def budget_plan_vs_execution(chart_id: str, years: list[str], planned: list[int]
             go.Bar(x=years, y=executed, name="집행(지출액 누계)", marker_color="#0d6efd"),
         ]
     )
-    figure.update_layout(**base_layout("연도별 예산 계획 대비 집행 (백만원)", barmode="group"))
+    figure.update_layout(**base_layout("연도별 예산 계획 대비 집행 (백만원)", barmode="group", yaxis=AMOUNT_AXIS))
     rows = [[y, p, "–" if e is None else e] for y, p, e in zip(years, planned, executed, strict=True)]
     return Chart(chart_id, "연도별 예산 계획 대비 집행 (백만원)", figure, ["연도", "계획", "집행"], rows)
 
@@ -44,7 +44,9 @@ def status_counts(chart_id: str, labels: list[str], counts: dict[TaskStatus, lis
             for status, values in counts.items()
         ]
     )
-    figure.update_layout(**base_layout("과제 상태", barmode="stack"))
+    figure.update_layout(
+        **base_layout("과제 상태", barmode="stack", yaxis={**COUNT_AXIS, "title": {"text": "과제 수"}})
+    )
     rows = [[label, *[counts[status][i] for status in counts]] for i, label in enumerate(labels)]
     return Chart(chart_id, "과제 상태", figure, ["구분", *(status.label for status in counts)], rows)
 
@@ -55,7 +57,7 @@ def submission_completeness(chart_id: str, quarters: list[str], series: dict[str
     figure = go.Figure(
         [go.Bar(x=quarters, y=values, name=name, marker_color=colours[name]) for name, values in series.items()]
     )
-    figure.update_layout(**base_layout("분기별 보고 제출 현황 (과제 수)", barmode="stack"))
+    figure.update_layout(**base_layout("분기별 보고 제출 현황 (과제 수)", barmode="stack", yaxis=COUNT_AXIS))
     rows = [[q, *[series[name][i] for name in series]] for i, q in enumerate(quarters)]
     return Chart(chart_id, "분기별 보고 제출 현황 (과제 수)", figure, ["분기", *series], rows)
 
@@ -68,7 +70,7 @@ def quarterly_trend(chart_id: str, quarters: list[str], series: dict[str, list[D
             for name, values in series.items()
         ]
     )
-    figure.update_layout(**base_layout("분기별 추이 (%)", yaxis={"title": {"text": "%"}}))
+    figure.update_layout(**base_layout("분기별 추이 (%)", yaxis=PERCENT_AXIS))
     rows = [
         [q, *["–" if series[name][i] is None else f"{series[name][i]}" for name in series]]
         for i, q in enumerate(quarters)

@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from budgets import rules as budget_rules
 from budgets.models import BudgetLine
+from gov30.korean import quoted, with_particle
 from initiatives.models import Indicator, IndicatorTargetChange, Plan, Task
 from initiatives.selectors import milestones_of_year
 from reports.models import (
@@ -92,9 +93,8 @@ def period_set_state(*, period: ReportingPeriod, user, state: str) -> ReportingP
     permissions.ensure_reviewer(user)
     current = State(period.state)
     if State(state) not in PERIOD_TRANSITIONS[current]:
-        raise ReportActionRefused(
-            f"{period}: '{current.label}' 상태에서 '{State(state).label}'(으)로 바꿀 수 없습니다."
-        )
+        target = with_particle(f"'{State(state).label}'", "으로")
+        raise ReportActionRefused(f"{period}: '{current.label}' 상태에서 {target} 바꿀 수 없습니다.")
     updated = ReportingPeriod.objects.filter(pk=period.pk, state=current).update(state=state)
     if not updated:
         raise ReportActionRefused("분기 상태가 그 사이 바뀌었습니다. 새로 고친 뒤 다시 시도하세요.")
@@ -443,7 +443,7 @@ def submit_problems(report: ProgressReport, *, today: datetime.date | None = Non
 
 def _narrative_problems(report: ProgressReport) -> dict[str, str]:
     return {
-        name: f"제출하려면 '{report._meta.get_field(name).verbose_name}'을(를) 입력해야 합니다."
+        name: f"제출하려면 {with_particle(quoted(report._meta.get_field(name).verbose_name), '을')} 입력해야 합니다."
         for name in REPORT_FIELDS
         if not str(getattr(report, name)).strip()
     }

@@ -11,6 +11,7 @@ from django.utils.html import format_html
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from budgets import rules as budget_rules
+from gov30.korean import quoted, with_particle
 from initiatives.models import Indicator
 from initiatives.selectors import plan_latest
 from reports.models import ProgressReport, ReportingPeriod
@@ -370,7 +371,7 @@ def period_state(request, pk: int):
         PeriodStateForm(request.POST),
         "바꿀 상태를 고르세요.",
         lambda data: services.period_set_state(period=period, user=request.user, state=data["state"]),
-        lambda: f"{period} 상태를 '{period.get_state_display()}'(으)로 바꿨습니다.",
+        lambda: f"{period} 상태를 {with_particle(quoted(period.get_state_display()), '으로')} 바꿨습니다.",
     )
     return redirect("reports:period-list")
 

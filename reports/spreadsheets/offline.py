@@ -156,7 +156,7 @@ def template_workbook(handle: IO[bytes], *, user, period: ReportingPeriod) -> No
     guide = workbook.active
     guide.title = GUIDE_SHEET
     for row in [
-        [f"{period} 분기 실적 보고 양식 ({period.plan.title})"],
+        [f"{period} 실적 보고 양식 ({period.plan.title})"],
         ["분기키", period.pk],
         ["만든 때", timezone.localtime().strftime("%Y-%m-%d %H:%M")],
         [

@@ -1,5 +1,6 @@
 from django import template
 
+from gov30.korean import with_particle
 from reports.evaluation import scoring
 from reports.models import ProgressReport
 from reports.progress import rules
@@ -7,6 +8,12 @@ from reports.progress import rules
 register = template.Library()
 
 REPORT_STATUS = dict(ProgressReport.Status.choices)
+
+
+@register.filter
+def particle(word, name: str) -> str:
+    """``{{ label|particle:"으로" }}``: the word with the particle its last syllable takes (gov30.korean)."""
+    return with_particle(str(word), name)
 
 
 @register.filter

@@ -2,6 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from gov30.korean import quoted, with_particle
 from initiatives.models import Department, Plan, StrategicArea
 from reports.spreadsheets.workbook import WorkbookFilter, evaluation_workbook
 
@@ -24,11 +25,11 @@ class Command(BaseCommand):
         if area is not None:
             selection.area = StrategicArea.objects.filter(plan=plan, number=area).first()
             if selection.area is None:
-                raise CommandError(f"추진방안 {area}이(가) 없습니다.")
+                raise CommandError(f"{with_particle(f'추진방안 {area}', '이')} 없습니다.")
         if department:
             selection.department = Department.objects.filter(name=department).first()
             if selection.department is None:
-                raise CommandError(f"주관부서 '{department}'이(가) 없습니다.")
+                raise CommandError(f"{with_particle(f'주관부서 {quoted(department)}', '이')} 없습니다.")
         if output.suffix.lower() != ".xlsx":
             raise CommandError("출력 파일은 .xlsx 이어야 합니다.")
         evaluation_workbook(output, selection)

@@ -1,0 +1,53 @@
+"""The portal's error pages: Korean, with a way back (Django's own are English, or debug pages)."""
+
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.template import loader
+from django.utils.http import url_has_allowed_host_and_scheme
+
+BAD_REQUEST_REASONS = (
+    (RequestDataTooBig, "보낸 내용이 한 번에 받을 수 있는 크기를 넘었습니다."),
+    (TooManyFieldsSent, "한 번에 보낸 입력 항목이 너무 많습니다."),
+    (TooManyFilesSent, "한 번에 보낸 파일이 너무 많습니다."),
+)
+
+
+def way_back(request: HttpRequest) -> str:
+    """The page the person came from, if it is one of the portal's own; else nothing."""
+    referer = request.META.get("HTTP_REFERER", "")
+    safe = url_has_allowed_host_and_scheme(referer, {request.get_host()}, require_https=request.is_secure())
+    return referer if referer and safe and referer != request.build_absolute_uri() else ""
+
+
+def error_page(request: HttpRequest, template: str, status: int, **context) -> HttpResponse:
+    return render(request, template, {"back_url": way_back(request), **context}, status=status)
+
+
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    reason = next((text for kind, text in BAD_REQUEST_REASONS if isinstance(exception, kind)), "")
+    return error_page(request, "400.html", 400, reason=reason)
+
+
+def permission_denied(request: HttpRequest, exception: Exception) -> HttpResponse:
+    # The portal's own refusals say in Korean why (permissions.py); Django's and the admin's say nothing.
+    message = str(exception)
+    reason = message if any("가" <= ch <= "힣" for ch in message) else ""
+    return error_page(request, "403.html", 403, reason=reason)
+
+
+def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    return error_page(request, "404.html", 404)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    # Rendered without the request: a failing database or context processor must not break this page too.
+    return HttpResponse(loader.get_template("500.html").render(), status=500)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    return error_page(request, "403_csrf.html", 403)
+
+
+def request_too_large(request: HttpRequest, limit_bytes: int) -> HttpResponse:
+    return error_page(request, "413.html", 413, limit_mb=limit_bytes // (1024 * 1024))

@@ -48,7 +48,8 @@ DEFAULTS = [
 
 WORD = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:[_'’][A-Za-z0-9]+)*")
 READ_ATTRIBUTES = {"title", "alt", "placeholder", "aria-label"}
-HIDDEN_TAGS = {"script", "style", "template", "code"}
+# <bdi>: the admin isolates data in it (the password hash summary: algorithm, a salt like "YI****")
+HIDDEN_TAGS = {"script", "style", "template", "code", "bdi"}
 BOOLEAN_ICON = re.compile(r"/admin/img/icon-(yes|no|unknown)\.svg$")
 
 

@@ -13,7 +13,7 @@ CHART_TEXT = """() => Object.fromEntries([...document.querySelectorAll('div.char
   toolbar: [...d.querySelectorAll('.modebar-btn')].map(b => b.getAttribute('data-title')),
   width: d.querySelector('svg.main-svg').getBoundingClientRect().width,
 }]))"""
-KOREAN_DATE = re.compile(r"^(\d{4}년( \d{1,2}월)?|\d{1,2}월 \d{1,2}일)$")
+KOREAN_DATE = re.compile(r"^(\d{4}년( \d{1,2}월)?|\d{1,2}월( \d{1,2}일)?)$")  # the schedule of one year: "3월"
 AMOUNT = re.compile(r"^−?\d{1,3}(,\d{3})*(\.\d)?$")
 
 

@@ -1,3 +1,4 @@
+import datetime
 from collections.abc import Callable
 
 from django.conf import settings
@@ -32,9 +33,12 @@ def content_length(request: HttpRequest) -> int:
         return 0
 
 
-class AdminLookupOverflowMiddleware:
-    """An admin list filtered by a number too large for the database (``?start__year=99999999999999999999``)
-    gets the admin's own "invalid lookup" notice (``?e=1``): Django lets that OverflowError through as a 500."""
+class AdminInvalidLookupMiddleware:
+    """An admin list filtered by a value the database cannot take gets the admin's own "invalid lookup" notice
+    (``?e=1``) instead of a server error: a number too large (``?id__exact=99999999999999999999``, an
+    OverflowError Django lets through), a year no date has (``?start__year=999999``), a range without exactly
+    two ends (``?id__range=1,2,3``), or a regular expression (``?title__regex=(``; no admin link makes one,
+    and each database reads them in its own dialect)."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -42,8 +46,32 @@ class AdminLookupOverflowMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         return self.get_response(request)
 
-    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
-        match = request.resolver_match
-        if isinstance(exception, OverflowError) and request.method == "GET" and match and match.namespace == "admin":
+    def process_view(self, request: HttpRequest, view, args, kwargs) -> HttpResponse | None:
+        if _is_admin_get(request) and any(_unusable_lookup(k, v) for k, v in request.GET.items()):
             return HttpResponseRedirect(f"{request.path}?e=1")
         return None
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if isinstance(exception, OverflowError) and _is_admin_get(request):
+            return HttpResponseRedirect(f"{request.path}?e=1")
+        return None
+
+
+def _is_admin_get(request: HttpRequest) -> bool:
+    match = request.resolver_match
+    return request.method == "GET" and match is not None and match.namespace == "admin"
+
+
+def _unusable_lookup(key: str, value: str) -> bool:
+    lookup = key.rpartition("__")[2]
+    if lookup in ("year", "iso_year"):
+        return _not_a_date_year(value)
+    return lookup in ("regex", "iregex") or (lookup == "range" and len(value.split(",")) != 2)
+
+
+def _not_a_date_year(value: str) -> bool:
+    try:
+        year = int(value)
+    except ValueError:
+        return False  # not a number at all: the admin's own check refuses it
+    return not datetime.MINYEAR <= year < datetime.MAXYEAR

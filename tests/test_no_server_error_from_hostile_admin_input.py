@@ -134,6 +134,9 @@ def test_no_server_error_from_hostile_changelist_parameters(client, admin_world,
     @example(params=[("start__year", "999999")])  # found: a year no date has (ValueError)
     @example(params=[("id__range", "1,2,3")])  # found: three ends for two placeholders (a database error)
     @example(params=[("title__regex", "(")])  # found: an invalid regular expression (a database error)
+    @example(params=[("name", "\x00")])  # PostgreSQL cannot compare a NUL character (a DataError)
+    @example(params=[("title__range", "NaN")])  # found: one text taken as three ends, one per character
+    @example(params=[("ip_address__exact", "NaN")])  # found on PostgreSQL: not an address (ValueError)
     def run(params):
         check_changelist(client.generic("GET", f"{url}?{hostile.urlencoded(params).decode()}"), url)
 

@@ -91,6 +91,11 @@ def buttons(form) -> st.SearchStrategy:
 # Hostile inputs the fuzz found failing, kept as explicit examples (route -> examples of ``run``'s arguments).
 FOUND: dict[str, list[dict]] = {
     "login": [{"changes": [Edit("drop", "username")], "button": None, "upload": None}],  # no message was shown
+    # PostgreSQL cannot store a NUL character (a DataError): these views read the text without a form field
+    "score-detail": [
+        {"changes": [Edit("set", "total", "50"), Edit("set", "reason", "a\x00b")], "button": None, "upload": None}
+    ],
+    "weights": [{"changes": [Edit("set", "note", "\x00")], "button": None, "upload": None}],
 }
 
 

@@ -7,6 +7,7 @@ A value is a ``str`` that may hold lone surrogates: it is sent as the bytes a cl
 import io
 import re
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from urllib.parse import quote_from_bytes, unquote_to_bytes, urlsplit
@@ -48,7 +49,7 @@ def hostile_values() -> st.SearchStrategy[str]:
         st.integers(min_value=-(10**40), max_value=10**40).map(str),
         st.floats().map(str),
         st.decimals().map(str),
-        st.dates(min_value=__import__("datetime").date(1, 1, 1)).map(lambda d: d.strftime("%Y. %m. %d.")),
+        st.dates().map(lambda d: f"{d.year}. {d.month}. {d.day}."),  # dates as Korean documents print them
     )
 
 
@@ -84,8 +85,8 @@ def formulas_everywhere(template: bytes) -> bytes:
 
 def hostile_cells(value: str):
     def make(template: bytes) -> bytes:
-        text = value.encode("utf-8", "replace").decode("utf-8")  # openpyxl stores only what XML can hold
-        text = re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f]", "", text)
+        # a cell holds only what XML can: no lone surrogates, no control characters
+        text = re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f]", "", value.encode("utf-8", "replace").decode("utf-8"))
         return bad_files.edit(template, lambda wb: [ws.cell(row=2, column=c, value=text) for ws in wb for c in (1, 7)])
 
     return make
@@ -117,7 +118,7 @@ FILE_NAMES = ["양식.xlsx", "양식.XLSX", "양식.csv", "양식", ".xlsx", "..
 @dataclass(frozen=True)
 class HostileFile:
     name: str
-    make: object  # template bytes -> file bytes
+    make: Callable[[bytes], bytes]  # a real workbook -> the file sent
 
     def __repr__(self) -> str:
         return f"HostileFile({self.name!r}, {getattr(self.make, '__name__', 'hostile_cells')})"
@@ -166,7 +167,8 @@ class Form:
 class _FormParser(HTMLParser):
     def __init__(self, page: str):
         super().__init__(convert_charrefs=True)
-        self.page, self.forms, self.form, self.select, self.textarea, self.option = page, [], None, None, None, None
+        self.page, self.forms, self.form, self.select, self.textarea = page, [], None, None, None
+        self.first_option = False
 
     def handle_starttag(self, tag, attrs):
         a = {k: v or "" for k, v in attrs}
@@ -269,11 +271,6 @@ def error_messages(response) -> list[str]:
     storage = getattr(response.wsgi_request, "_messages", None)
     queued = getattr(storage, "_queued_messages", [])
     return [str(m) for m in queued if m.level >= message_levels.ERROR]
-
-
-def success_messages(response) -> list[str]:
-    storage = getattr(response.wsgi_request, "_messages", None)
-    return [str(m) for m in getattr(storage, "_queued_messages", []) if m.level < message_levels.ERROR]
 
 
 def kept(html: str, value: str) -> bool:

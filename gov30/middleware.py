@@ -1,7 +1,7 @@
 from collections.abc import Callable
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
 
 from gov30.views import request_too_large
 
@@ -22,6 +22,26 @@ class RequestSizeLimitMiddleware:
         return self.get_response(request)
 
 
+class NullCharacterMiddleware:
+    """Refuse (400) a request whose query or form fields hold a NUL character: no browser sends one for what a
+    person typed, and PostgreSQL can neither store nor compare it (a DataError in any view or admin list)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if _holds_nul(request.GET) or (request.method == "POST" and _holds_nul(request.POST)):
+            return HttpResponseBadRequest(
+                "입력값에 쓸 수 없는 문자(NUL)가 들어 있습니다. 내용을 확인해 다시 보내 주세요.",
+                content_type="text/plain; charset=utf-8",
+            )
+        return self.get_response(request)
+
+
+def _holds_nul(fields) -> bool:
+    return any("\x00" in key or any("\x00" in value for value in values) for key, values in fields.lists())
+
+
 def content_length(request: HttpRequest) -> int:
     try:
         return int(request.META.get("CONTENT_LENGTH") or 0)
@@ -29,9 +49,14 @@ def content_length(request: HttpRequest) -> int:
         return 0
 
 
-class AdminLookupOverflowMiddleware:
-    """An admin list filtered by a number too large for the database (``?start__year=99999999999999999999``)
-    gets the admin's own "invalid lookup" notice (``?e=1``): Django lets that OverflowError through as a 500."""
+class AdminInvalidLookupMiddleware:
+    """An admin list filtered by a value the database cannot take gets the admin's own "invalid lookup" notice
+    (``?e=1``) instead of a server error. Django checks a filter when it builds the query, not when the query is
+    compiled and run, where these fail: a number too large (``?id__exact=99999999999999999999``, OverflowError),
+    a year no date has (``?start__year=999999``), an address that is none (``?ip_address=NaN`` on PostgreSQL),
+    a range without two ends (``?id__range=1,2,3``, a database error), or a
+    regular expression (``?title__regex=(``; no admin link makes one, each database reads its own dialect).
+    Database errors are refused before the query runs: after one, PostgreSQL refuses the rest of a transaction."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -39,8 +64,22 @@ class AdminLookupOverflowMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         return self.get_response(request)
 
-    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
-        match = request.resolver_match
-        if isinstance(exception, OverflowError) and request.method == "GET" and match and match.namespace == "admin":
+    def process_view(self, request: HttpRequest, view, args, kwargs) -> HttpResponse | None:
+        if _is_filtered_admin_get(request) and any(_refused_by_database(k, v) for k, v in request.GET.items()):
             return HttpResponseRedirect(f"{request.path}?e=1")
         return None
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if isinstance(exception, (OverflowError, ValueError, IndexError)) and _is_filtered_admin_get(request):
+            return HttpResponseRedirect(f"{request.path}?e=1")
+        return None
+
+
+def _is_filtered_admin_get(request: HttpRequest) -> bool:
+    match = request.resolver_match
+    return request.method == "GET" and bool(request.GET) and match is not None and match.namespace == "admin"
+
+
+def _refused_by_database(key: str, value: str) -> bool:
+    lookup = key.rpartition("__")[2]
+    return lookup in ("regex", "iregex") or (lookup == "range" and len(value.split(",")) != 2)

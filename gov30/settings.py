@@ -92,7 +92,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "gov30.middleware.RequestSizeLimitMiddleware",
-    "gov30.middleware.AdminLookupOverflowMiddleware",
+    "gov30.middleware.NullCharacterMiddleware",
+    "gov30.middleware.AdminInvalidLookupMiddleware",
     # django-axes turns a locked-out login into the lockout page; it must stay last.
     "axes.middleware.AxesMiddleware",
 ]

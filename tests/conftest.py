@@ -1,6 +1,7 @@
 import os
 from pathlib import Path
 
+import hypothesis
 import pytest
 from django.conf import settings
 from django.core.management import call_command
@@ -172,3 +173,20 @@ def post_data(report, **overrides) -> dict:
                 data[f"{prefix}-{i}-{name}"] = value
     data.update(overrides)
     return data
+
+
+# ---------------------------------------------------------------- hypothesis
+
+# Bounded for CI and derandomized there, so that a failure is reproduced by running the suite again;
+# HYPOTHESIS_PROFILE=thorough runs the fuzz longer by hand.
+hypothesis.settings.register_profile(
+    "ci",
+    max_examples=20,
+    derandomize=True,
+    deadline=None,
+    print_blob=True,
+    suppress_health_check=[hypothesis.HealthCheck.too_slow, hypothesis.HealthCheck.function_scoped_fixture],
+)
+hypothesis.settings.register_profile("dev", hypothesis.settings.get_profile("ci"), derandomize=False)
+hypothesis.settings.register_profile("thorough", hypothesis.settings.get_profile("dev"), max_examples=300)
+hypothesis.settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci" if os.environ.get("CI") else "dev"))

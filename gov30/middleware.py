@@ -1,9 +1,9 @@
 from collections.abc import Callable
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 
-from gov30.views import request_too_large
+from gov30.views import error_page, request_too_large
 
 
 class RequestSizeLimitMiddleware:
@@ -31,9 +31,11 @@ class NullCharacterMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if _holds_nul(request.GET) or (request.method == "POST" and _holds_nul(request.POST)):
-            return HttpResponseBadRequest(
-                "입력값에 쓸 수 없는 문자(NUL)가 들어 있습니다. 내용을 확인해 다시 보내 주세요.",
-                content_type="text/plain; charset=utf-8",
+            return error_page(
+                request,
+                "400.html",
+                400,
+                reason="입력값에 쓸 수 없는 제어 문자(널 문자)가 들어 있습니다. 내용을 확인해 다시 보내 주세요.",
             )
         return self.get_response(request)
 

@@ -7,9 +7,9 @@ from django.template import loader
 from django.utils.http import url_has_allowed_host_and_scheme
 
 BAD_REQUEST_REASONS = (
-    (RequestDataTooBig, "보낸 내용이 한 번에 받을 수 있는 크기를 넘었습니다."),
-    (TooManyFieldsSent, "한 번에 보낸 입력 항목이 너무 많습니다."),
-    (TooManyFilesSent, "한 번에 보낸 파일이 너무 많습니다."),
+    (RequestDataTooBig, "보낸 내용이 한 번에 받을 수 있는 크기를 넘었습니다. 내용을 나누거나 줄여서 다시 보내 주세요."),
+    (TooManyFieldsSent, "한 번에 보낸 입력 항목이 너무 많습니다. 내용을 나누어 다시 보내 주세요."),
+    (TooManyFilesSent, "한 번에 보낸 파일이 너무 많습니다. 파일을 나누어 다시 보내 주세요."),
 )
 
 

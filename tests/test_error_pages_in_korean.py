@@ -75,6 +75,13 @@ def test_an_oversized_field_gets_a_korean_400(client, officer, report):
 
 
 @pytest.mark.django_db
+def test_a_nul_character_gets_the_korean_400_page(client, officer, report):
+    client.force_login(officer)
+    response = client.post(f"/reports/{report.pk}/edit/", {"report-achievements": "추진\x00실적"})
+    korean_page(response, 400, "쓸 수 없는 제어 문자(널 문자)")
+
+
+@pytest.mark.django_db
 @override_settings(MAX_REQUEST_BYTES=1024 * 1024)
 def test_an_oversized_request_gets_a_korean_413(client, officer, report):
     client.force_login(officer)

@@ -58,5 +58,5 @@ def test_template_download_fill_upload_preview_confirm(live_page, live_server, q
     assert report.budget_executions.get().spent_to_date == 20000
     assert report.indicator_results.get(indicator__name__startswith="찾아가는 동주민센터 시행 동").actual == 300
     page.goto(f"{live_server.url}/reports/{report.pk}/")
-    expect(page.locator("#h-content + h3 + table")).to_contain_text("연말까지 42개 동 추가")
+    expect(page.locator("#h-content + h3 + .table-responsive table")).to_contain_text("연말까지 42개 동 추가")
     assert_accessible(page, "보고 (엑셀로 반영 후)")

@@ -1,6 +1,6 @@
 """The portal's error pages: Korean, with a way back (Django's own are English, or debug pages)."""
 
-from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
+from django.core.exceptions import DisallowedHost, RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template import loader
@@ -16,7 +16,11 @@ BAD_REQUEST_REASONS = (
 def way_back(request: HttpRequest) -> str:
     """The page the person came from, if it is one of the portal's own; else nothing."""
     referer = request.META.get("HTTP_REFERER", "")
-    safe = url_has_allowed_host_and_scheme(referer, {request.get_host()}, require_https=request.is_secure())
+    try:
+        host = request.get_host()
+    except DisallowedHost:  # the 400 for a foreign Host header is rendered here too
+        return ""
+    safe = url_has_allowed_host_and_scheme(referer, {host}, require_https=request.is_secure())
     return referer if referer and safe and referer != request.build_absolute_uri() else ""
 
 

@@ -75,6 +75,13 @@ def test_an_oversized_field_gets_a_korean_400(client, officer, report):
 
 
 @pytest.mark.django_db
+def test_a_foreign_host_header_gets_the_korean_400(client):
+    korean_page(
+        client.get("/", HTTP_HOST="evil.example", HTTP_REFERER="http://evil.example/"), 400, "요청을 처리할 수 없습니다"
+    )
+
+
+@pytest.mark.django_db
 def test_a_nul_character_gets_the_korean_400_page(client, officer, report):
     client.force_login(officer)
     response = client.post(f"/reports/{report.pk}/edit/", {"report-achievements": "추진\x00실적"})

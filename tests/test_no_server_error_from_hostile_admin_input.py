@@ -3,8 +3,8 @@ its changelist's action form, and its changelist's filter, search, ordering and 
 
 The models come from ``admin.site`` and the fields from each rendered page, so a newly registered
 model or field is fuzzed without a change here. Properties are those of the portal's forms
-(tests/fuzz.py); a changelist answers 200 (an unknown parameter ignored), the admin's invalid-lookup
-notice (``?e=1``) or 400.
+(tests/fuzz.py); a changelist answers 200 (an unknown parameter ignored), a redirect to the unfiltered list
+(``?e=1``) that shows a Korean notice, or 400.
 """
 
 import io
@@ -18,6 +18,7 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 from import_export.admin import ExportMixin, ImportMixin
 
+from gov30.middleware import INVALID_FILTER
 from reports.spreadsheets.offline import template_workbook
 from tests import fuzz, hostile
 from tests.fuzz import Target
@@ -109,11 +110,13 @@ def _hrefs(html: str) -> list[str]:
     return [h.replace("&amp;", "&") for h in re.findall(r'href="([^"]*)"', html)]
 
 
-def check_changelist(response, url: str) -> None:
+def check_changelist(client, response, url: str) -> None:
     code = response.status_code
     assert code < 500, f"{url}: {code}"
     if code == 302:
         assert response["Location"].endswith("?e=1"), response["Location"]
+        unfiltered = client.get(response["Location"])
+        assert unfiltered.status_code == 200 and INVALID_FILTER in unfiltered.content.decode(), url
     elif code != 200:
         assert hostile.is_korean(fuzz.body_text(response)), f"{url}: {code} not in Korean"
 
@@ -136,6 +139,6 @@ def test_no_server_error_from_hostile_changelist_parameters(client, admin_world,
     @example(params=[("title__range", "NaN")])  # found: one text taken as three ends, one per character
     @example(params=[("ip_address__exact", "NaN")])  # found on PostgreSQL: not an address (ValueError)
     def run(params):
-        check_changelist(client.generic("GET", f"{url}?{hostile.urlencoded(params).decode()}"), url)
+        check_changelist(client, client.generic("GET", f"{url}?{hostile.urlencoded(params).decode()}"), url)
 
     run()

@@ -15,6 +15,11 @@ _MISGROUPED = re.compile(r"[+-]?[\d,]+(?:\.\d+)?")
 _DATE = re.compile(r"(\d{4})(?:-(\d{1,2})-(\d{1,2})|\.\s*(\d{1,2})\.\s*(\d{1,2})\.?|년\s*(\d{1,2})월\s*(\d{1,2})일)")
 
 
+# No figure of the plan needs more; a longer text is refused before it is read (reading a number costs time
+# with the square of its digits, and a form field may be megabytes long).
+MAX_NUMBER_LENGTH = 30
+
+
 class InputRefused(ValueError):
     """A typed value that is not a number or a date; the message (Korean) says which and why."""
 
@@ -22,6 +27,8 @@ class InputRefused(ValueError):
 def parse_number(text: str) -> Decimal:
     """The number ``text`` stands for; commas only as thousands separators, a point for decimals."""
     value = text.strip()
+    if len(value) > MAX_NUMBER_LENGTH:
+        raise InputRefused(f"'{value[:MAX_NUMBER_LENGTH]}…': 값이 너무 깁니다 ({MAX_NUMBER_LENGTH}자 이내).")
     if _NUMBER.fullmatch(value):
         return Decimal(value.replace(",", ""))
     if _MISGROUPED.fullmatch(value) and "," in value:
@@ -31,6 +38,14 @@ def parse_number(text: str) -> Decimal:
     else:
         reason = "숫자가 아닌 글자가 있습니다."
     raise InputRefused(f"'{text}': {reason}")
+
+
+def parse_integer(text: str) -> int:
+    """A whole number typed as ``parse_number`` reads it; "12.5" is refused, not cut to 12."""
+    number = parse_number(text)
+    if number != number.to_integral_value():
+        raise InputRefused(f"'{text}': 소수점 아래 값은 넣을 수 없습니다.")
+    return int(number)
 
 
 def parse_date(text: str) -> datetime.date:

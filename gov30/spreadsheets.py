@@ -18,7 +18,7 @@ from import_export.admin import ImportExportModelAdmin
 from import_export.formats import base_formats
 from import_export.forms import ImportForm, SelectableFieldsExportForm
 
-from gov30.korean_input import parse_date, parse_number
+from gov30.korean_input import parse_date, parse_integer, parse_number
 
 REQUIRED_PARTS = ("[Content_Types].xml", "xl/workbook.xml")
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -126,6 +126,8 @@ class PlanDataResource(EscapedResourceMixin, resources.ModelResource):
             # Typed text (csv, text cells) is read as the report form reads it: "12,34,5" is refused, not 12345.
             if self._is_date(field.attribute):
                 row[field.column_name] = parse_date(value)
+            elif self._is_integer(field.attribute):
+                row[field.column_name] = parse_integer(value)
             elif self._is_number(field.attribute):
                 row[field.column_name] = parse_number(value)
         return super().import_field(field, instance, row, is_m2m, **kwargs)
@@ -134,6 +136,10 @@ class PlanDataResource(EscapedResourceMixin, resources.ModelResource):
         model_field = self._model_field(attribute)
         numeric = (models.IntegerField, models.DecimalField, models.FloatField)
         return isinstance(model_field, numeric) and not model_field.primary_key
+
+    def _is_integer(self, attribute: str | None) -> bool:
+        model_field = self._model_field(attribute)
+        return isinstance(model_field, models.IntegerField) and not model_field.primary_key
 
     def _is_date(self, attribute: str | None) -> bool:
         model_field = self._model_field(attribute)

@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 
-from gov30.korean_input import InputRefused, parse_date, parse_number
+from gov30.korean_input import MAX_NUMBER_LENGTH, InputRefused, parse_date, parse_integer, parse_number
 from initiatives.models import Milestone
 from reports.models import BudgetExecution, MilestoneProgress
 from tests import bad_files
@@ -46,6 +46,18 @@ def test_malformed_numbers_are_refused_naming_the_value_and_reason(text, reason)
     with pytest.raises(InputRefused) as refused:
         parse_number(text)
     assert f"'{text}'" in str(refused.value) and reason in str(refused.value)
+
+
+def test_a_number_too_long_for_any_figure_is_refused_before_it_is_read():
+    with pytest.raises(InputRefused, match="값이 너무 깁니다"):
+        parse_number("9" * 2_000_000)
+    assert parse_number("9" * MAX_NUMBER_LENGTH) == Decimal("9" * MAX_NUMBER_LENGTH)
+
+
+def test_a_whole_number_field_refuses_decimals_instead_of_cutting_them():
+    assert parse_integer("1,234") == 1234
+    with pytest.raises(InputRefused, match="소수점 아래 값은 넣을 수 없습니다"):
+        parse_integer("12.5")
 
 
 @pytest.mark.parametrize("text", ["2017. 1. 2.", "2017.01.02", "2017-01-02", "2017. 01. 02.", "2017년 1월 2일"])
@@ -183,13 +195,17 @@ def _amount_csv(amount: str) -> tablib.Dataset:
 
 @pytest.mark.django_db
 def test_the_admin_import_reads_a_grouped_amount_and_refuses_a_misgrouped_one():
+    from budgets.models import BudgetAmount
     from budgets.resources import BudgetAmountResource
 
-    accepted = BudgetAmountResource().import_data(_amount_csv("1,234"), dry_run=True)
-    assert not accepted.has_validation_errors()
-    refused = BudgetAmountResource().import_data(_amount_csv("12,34,5"), dry_run=True)
-    (invalid,) = refused.invalid_rows
-    assert "'12,34,5': 쉼표는" in str(invalid.error_dict)
+    dataset = _amount_csv("1,234")
+    accepted = BudgetAmountResource().import_data(dataset, dry_run=False)
+    assert not accepted.has_validation_errors() and not accepted.has_errors()
+    assert BudgetAmount.objects.get(pk=dataset["id"][0]).amount == 1234
+    for typed, reason in (("12,34,5", "쉼표는"), ("12.5", "소수점 아래 값은 넣을 수 없습니다")):
+        refused = BudgetAmountResource().import_data(_amount_csv(typed), dry_run=True)
+        (invalid,) = refused.invalid_rows
+        assert f"'{typed}': {reason}" in str(invalid.error_dict)
 
 
 @pytest.mark.django_db

@@ -146,7 +146,7 @@ BAD_FILES = [
     ("missing_column", bad_files.drop_column, "없는 열: 설명·미달성 사유"),
     ("extra_column", bad_files.extra_column, "양식에 없는 열: 비고"),
     ("text_in_number", bad_files.text_in_number, "정수(백만원)만 입력하세요"),
-    ("date_as_text", bad_files.date_as_text, "날짜를 YYYY-MM-DD 형식으로"),
+    ("date_as_text", bad_files.date_as_text, "날짜를 2017-03-31 또는 2017. 3. 31. 형식으로"),
     ("formula", bad_files.formula_in_input, "수식이 있습니다"),
     ("duplicate_rows", bad_files.duplicate_row, "같은 항목이 두 번 있습니다"),
     ("sheet_xml_truncated", bad_files.sheet_xml_truncated, "시트를 읽을 수 없습니다"),

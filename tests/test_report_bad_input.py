@@ -26,7 +26,7 @@ HARD_ERRORS = [
     ("budget_executions-0-spent_to_date", "1000000000000", "값이 너무 큽니다"),
     ("milestone_progress-0-actual_start", "2016-12-31", "2017년 안의 날짜"),
     ("milestone_progress-0-actual_end", "2018-01-02", "2017년 안의 날짜"),
-    ("milestone_progress-0-actual_start", "어제", "YYYY-MM-DD"),
+    ("milestone_progress-0-actual_start", "어제", "2017. 3. 31. 형식으로"),
     ("report-achievements", "가" * 5001, "5,000자 이내"),
 ]
 

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.forms import modelformset_factory
 
 from budgets import rules as budget_rules
-from gov30.korean_input import InputRefused, parse_date, parse_number
+from gov30.korean_input import InputRefused, parse_date, parse_integer, parse_number
 from reports.models import BudgetExecution, IndicatorResult, MilestoneProgress, ProgressReport, ReportingPeriod
 from reports.progress import rules, services
 
@@ -19,7 +19,7 @@ NUMBER_ERRORS = {
     "max_decimal_places": "소수점 아래는 둘째 자리까지 입력하세요.",
     "max_whole_digits": "값이 너무 큽니다. 단위를 확인하세요.",
 }
-DATE_ERRORS = {"invalid": "날짜를 YYYY-MM-DD 형식으로 입력하세요 (예: 2017-03-31, 2017. 3. 31.)."}
+DATE_ERRORS = {"invalid": "날짜를 2017-03-31 또는 2017. 3. 31. 형식으로 입력하세요."}
 TEXT_LIMIT = 5000
 
 
@@ -44,12 +44,9 @@ class KoreanIntegerField(forms.IntegerField):
     def to_python(self, value):
         if isinstance(value, str) and value.strip():
             try:
-                number = parse_number(value)
+                return parse_integer(value)
             except InputRefused as refusal:
                 raise _refused(self, refusal) from None
-            if number != number.to_integral_value():
-                raise _refused(self, InputRefused(f"'{value}': 소수점 아래 값은 넣을 수 없습니다."))
-            return int(number)
         return super().to_python(value)
 
 

@@ -149,6 +149,17 @@ def test_a_submitted_report_takes_a_file_on_its_page_until_it_is_approved(client
 
 
 @pytest.mark.django_db
+def test_a_file_sent_after_the_report_was_approved_elsewhere_is_refused(report, officer, reviewer):
+    services.report_submit(report=report, user=officer, version=report.version, data=complete_data(report))
+    page_seen = ProgressReport.objects.get(pk=report.pk)  # the officer's page, loaded while submitted
+    approving = ProgressReport.objects.get(pk=report.pk)
+    services.report_approve(report=approving, user=reviewer, version=approving.version)
+    with pytest.raises(services.ReportActionRefused, match="승인된 보고입니다"):
+        services.evidence_add(report=page_seen, user=officer, upload=pdf(), kind="회의록")
+    assert not Evidence.objects.filter(report=report).exists()
+
+
+@pytest.mark.django_db
 def test_a_returned_report_takes_a_file_on_its_page(client, report, officer, reviewer):
     returned(report, officer, reviewer)
     client.force_login(officer)

@@ -680,13 +680,15 @@ def evidence_problem(*, name: str, size: int, head: bytes) -> str | None:
 def evidence_add(*, report: ProgressReport, user, upload, kind: str, now=None) -> Evidence:
     """Attach a file on its own (the report page): allowed while ``evidence_block_reason`` says nothing. The
     report's version is not claimed: a file adds to the report and cannot overwrite what another window saves."""
-    reason = evidence_block_reason(user=user, report=report)
-    if reason:
-        raise ReportActionRefused(reason)
-    exception = active_exception(report) if report.period.state == State.CLOSED else None
     with transaction.atomic():
+        # read again, locked: a decision committed since ``report`` was loaded (an approval) refuses the file
+        current = ProgressReport.objects.select_for_update().select_related("task", "period").get(pk=report.pk)
+        reason = evidence_block_reason(user=user, report=current)
+        if reason:
+            raise ReportActionRefused(reason)
+        exception = active_exception(current) if current.period.state == State.CLOSED else None
         return _evidence_store(
-            report, user=user, evidence=EvidenceUpload(upload, kind), now=now or timezone.now(), exception=exception
+            current, user=user, evidence=EvidenceUpload(upload, kind), now=now or timezone.now(), exception=exception
         )
 
 

@@ -100,4 +100,5 @@ def overspend_warning(*, available: int | None, spent: int | None) -> str:
     """The warning (not an error: a draft saves) a line shows while 지출액 누계 is above 예산현액; "" otherwise."""
     if not is_overspent(available=available, spent=spent):
         return ""
-    return f"경고: 지출액 누계가 예산현액을 {spent - available:,}백만원 넘습니다. 제출하려면 사유를 적으세요."
+    # true whether or not the reason is written yet (the live figures see only the amount typed)
+    return f"경고: 지출액 누계가 예산현액을 {spent - available:,}백만원 넘습니다. 제출할 때는 초과 사유가 필요합니다."

@@ -12,8 +12,6 @@ from tests import hostile
 from tests.hostile import Form
 
 
-# Error pages that have no Korean template yet (templates/400.html and 403.html are being added elsewhere);
-# once a template exists, its page must be Korean too.
 @dataclass(frozen=True)
 class Edit:
     """One hostile change to a form: ``set`` a field, ``drop`` it, send it ``twice``, or add an ``extra`` one."""

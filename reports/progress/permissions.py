@@ -17,6 +17,7 @@ OFFICER = "부서 담당자"
 REVIEWER = "정보기획담당관 검토자"
 ADMINISTRATOR = "관리자"
 ROLES = (OFFICER, REVIEWER, ADMINISTRATOR)
+NOT_THE_WRITER = "검토자는 보고 내용을 수정할 수 없습니다. 승인 또는 반려만 할 수 있습니다."
 
 
 def _groups(user) -> set[str]:
@@ -97,7 +98,7 @@ def get_report_for_user(user, pk: int, *, write: bool = False, queryset=None) ->
     if report is None:
         raise Http404("보고서를 찾을 수 없습니다.")
     if write and not can_write_report_content(user, report.task):
-        raise PermissionDenied("검토자는 보고 내용을 수정할 수 없습니다. 승인 또는 반려만 할 수 있습니다.")
+        raise PermissionDenied(NOT_THE_WRITER)
     return report
 
 

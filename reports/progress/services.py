@@ -148,9 +148,6 @@ def status_block_reason(report: ProgressReport) -> str | None:
     return None
 
 
-NOT_THE_WRITER = "검토자는 보고 내용을 수정할 수 없습니다. 승인 또는 반려만 할 수 있습니다."
-
-
 def _report_period_block_reason(report: ProgressReport) -> str | None:
     has_exception = report.period.state == State.CLOSED and active_exception(report) is not None
     return period_block_reason(report.period, has_exception=has_exception)
@@ -159,14 +156,14 @@ def _report_period_block_reason(report: ProgressReport) -> str | None:
 def edit_block_reason(*, user, report: ProgressReport) -> str | None:
     """Why this user cannot change this report's content now, or None when they can."""
     if not permissions.can_write_report_content(user, report.task):
-        return NOT_THE_WRITER
+        return permissions.NOT_THE_WRITER
     return status_block_reason(report) or _report_period_block_reason(report)
 
 
 def evidence_block_reason(*, user, report: ProgressReport) -> str | None:
     """Why this user cannot attach evidence to this report now (``permissions.can_attach_evidence``), or None."""
     if not permissions.can_write_report_content(user, report.task):
-        return NOT_THE_WRITER
+        return permissions.NOT_THE_WRITER
     if not permissions.can_attach_evidence(user, report):
         return status_block_reason(report)
     return _report_period_block_reason(report)

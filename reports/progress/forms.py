@@ -312,7 +312,7 @@ class PeriodStateForm(forms.Form):
 class EvidenceForm(forms.Form):
     kind = forms.CharField(label="증빙 종류", max_length=50, required=False, initial="증빙")
     file = forms.FileField(
-        label="파일 (PDF·HWP·오피스·이미지, 10MB 이하)",
+        label=f"파일 (PDF·HWP·오피스·이미지, {settings.EVIDENCE_MAX_BYTES // 1024 // 1024}MB 이하)",
         error_messages={"required": "첨부할 파일을 선택하세요."},
         widget=forms.FileInput(attrs={"accept": ",".join(f".{e}" for e in sorted(settings.EVIDENCE_EXTENSIONS))}),
     )

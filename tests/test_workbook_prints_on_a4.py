@@ -16,12 +16,14 @@ import pytest
 from openpyxl import load_workbook
 
 from reports.evaluation import annual
+from reports.models import TaskScore
 from reports.progress.permissions import OFFICER
 from reports.progress.sample import sample_progress_load
 from reports.spreadsheets.offline import template_workbook
 from reports.spreadsheets.workbook import SHEET_TITLES, WorkbookFilter, evaluation_workbook
 from reports.spreadsheets.xlsx import text_lines
 from tests.conftest import make_user
+from tests.korean_text import visible_text
 
 XHTML = "{http://www.w3.org/1999/xhtml}"
 A4_POINTS = (595, 842)
@@ -93,13 +95,23 @@ def test_provenance_has_its_own_sheet_row_by_row(sample_plan, tmp_path):
     rows = list(book["산출 근거"].iter_rows(min_row=2, values_only=True))
     assert rows[0] == ("연번", "과제명", "항목", "내용(JSON)")
     task15 = [r for r in rows[1:] if r[0] == 15]
-    assert {"진단", "가중치", "항목 값 (0~1)", "사용한 보고", "성과지표", "추진일정", "보고 제출"} <= {
+    assert {"진단", "가중치", "항목 값 (0~1)", "사용한 보고", "성과지표", "추진일정", "보고 적시성"} <= {
         r[2] for r in task15
     }
     assert max(len(r[3]) for r in rows[1:]) < 600  # one figure per row, not one score per cell
     headers = next(book["평가 결과"].iter_rows(min_row=3, max_row=3, values_only=True))
     assert headers[0] == "연번"
     assert "산출 근거(JSON)" not in headers
+
+
+@pytest.mark.django_db
+def test_the_score_page_names_the_provenance_parts_as_the_sheet_does(sample_plan, client, reviewer, tmp_path):
+    book = load_workbook(evaluation_file(sample_plan, tmp_path / "w.xlsx"))
+    parts = {r[2] for r in book["산출 근거"].iter_rows(min_row=3, values_only=True) if r[0] == 15}
+    client.force_login(reviewer)
+    score = TaskScore.objects.get(task__number=15, evaluation__plan=sample_plan)
+    page = visible_text(client.get(f"/evaluation/scores/{score.pk}/").content.decode())
+    assert parts and all(part in page for part in parts), parts
 
 
 # ---------------------------------------------------------------- printed by LibreOffice

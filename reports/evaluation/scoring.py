@@ -28,6 +28,19 @@ COMPONENT_LABELS = {
     "budget": "예산 집행",
     "timeliness": "보고 적시성",
 }
+# The parts of a score's provenance (``TaskScore.provenance``) as the score page and the 산출 근거 sheet name them.
+PROVENANCE_LABELS = {
+    "status": "진단",
+    "weights_version": "가중치 버전",
+    "weights": "가중치",
+    "components": "항목 값 (0~1)",
+    "rules": "규칙",
+    "report_ids": "사용한 보고",
+    "indicators": COMPONENT_LABELS["indicator"],
+    "milestones": COMPONENT_LABELS["milestone"],
+    "budget": COMPONENT_LABELS["budget"],
+    "submissions": COMPONENT_LABELS["timeliness"],
+}
 
 Milestone = MilestoneProgress.Status
 ON_TRACK, ATTENTION, DELAYED, UNDETERMINED = (

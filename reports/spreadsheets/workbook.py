@@ -370,21 +370,6 @@ def evaluation_sheet(plan: Plan, task_ids: QuerySet) -> Sheet:
     return Sheet("평가 결과", columns, rows(), notes=[f"추진실적 평가: {state}", "산출 근거: '산출 근거' 시트"])
 
 
-# The names of the provenance's parts on the 산출 근거 sheet (as on the score page).
-PROVENANCE_LABELS = {
-    "status": "진단",
-    "weights_version": "가중치 버전",
-    "weights": "가중치",
-    "components": "항목 값 (0~1)",
-    "rules": "규칙",
-    "report_ids": "사용한 보고",
-    "indicators": "성과지표",
-    "milestones": "추진일정",
-    "budget": "예산 집행",
-    "submissions": "보고 제출",
-}
-
-
 def provenance_sheet(plan: Plan, task_ids: QuerySet) -> Sheet:
     """Each score's provenance, one row per part and per figure (each figure as JSON), so that every row
     fits a printed page; one JSON cell per score ran to 2,000 characters, taller than a row may be."""
@@ -393,7 +378,7 @@ def provenance_sheet(plan: Plan, task_ids: QuerySet) -> Sheet:
     def rows() -> Iterator[list]:
         for s in scores:
             for key, value in s.provenance.items():
-                label = PROVENANCE_LABELS.get(key, key)
+                label = scoring.PROVENANCE_LABELS.get(key, key)
                 for item in value if isinstance(value, list) and key != "report_ids" else [value]:
                     yield [s.task.number, s.task.title, label, json.dumps(item, ensure_ascii=False)]
 

@@ -36,3 +36,9 @@ def percent(rate) -> str:
 def component_label(name: str) -> str:
     """A score component's Korean name (성과지표, 추진일정, 예산 집행, 보고 적시성)."""
     return scoring.COMPONENT_LABELS.get(name, name)
+
+
+@register.filter
+def provenance_label(name: str) -> str:
+    """The Korean name of a part of a score's provenance (진단, 가중치, 성과지표, …)."""
+    return scoring.PROVENANCE_LABELS.get(name, name)

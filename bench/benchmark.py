@@ -9,6 +9,9 @@ Floors are the least work that produces the same numbers or rows, written by han
   own process so that its peak memory (RSS) is its own;
 - the offline import (preview + confirm through the services) vs ``bulk_create`` of the same rows.
 
+Beside them, the bytes of the dashboard, department and schedule pages as sent raw and gzipped (no floor: the
+target is under 300 KB of HTML).
+
 Wall-clock figures are medians of a few runs after a warm-up; they are never asserted in tests.
 """
 
@@ -64,6 +67,7 @@ class Row:
     floor_name: str = ""
     target: str = ""
     met: bool | None = None
+    page_bytes: tuple[int, int] | None = None  # (raw, gzip) of the page measured, for pages
 
     @property
     def ratio(self) -> float | None:
@@ -302,6 +306,22 @@ def page(client: Client, url: str, repeat: int) -> tuple[float, int]:
     return statistics.median(times), queries
 
 
+PAGE_LIMIT = 300_000  # bytes of HTML, the most any page may weigh at 10,000 tasks
+
+
+def page_bytes(client: Client, url: str) -> tuple[int, int]:
+    """(raw, gzip) bytes of a GET's body: as sent without and with ``Accept-Encoding: gzip`` (untimed)."""
+    raw = _consume(client.get(url))
+    compressed = _consume(client.get(url, headers={"accept-encoding": "gzip"}))
+    return len(raw), len(compressed)
+
+
+def _size_row(size: int, client: Client, item: str, url: str, log: Callable[[str], None]) -> Row:
+    raw, compressed = page_bytes(client, url)
+    log(f"  {item} {raw:,}바이트, gzip {compressed:,}바이트")
+    return Row(size, item, raw, "B", target="< 300 KB", met=raw < PAGE_LIMIT, page_bytes=(raw, compressed))
+
+
 # ---------------------------------------------------------------- the import and its floor
 
 
@@ -455,6 +475,9 @@ def measure_size(size: int, plan: Plan, options: Settings, log: Callable[[str], 
         Row(size, "대시보드 응답 시간", seconds, "s", floor, "원시 SQL 집계", "≤ 3×", seconds <= 3 * floor),
         Row(size, "대시보드 쿼리 수", queries, "개", target="≤ 15", met=queries <= 15),
         Row(size, "대시보드 ↔ 원시 SQL 수치 일치", int(agree), "", target="일치", met=agree),
+        _size_row(size, client, "대시보드 쪽 크기", url, log),
+        _size_row(size, client, "부서별 현황 첫 쪽 크기", f"/dashboard/departments/?year={plan.year}", log),
+        _size_row(size, client, "추진일정 첫 쪽 크기", f"/dashboard/schedule/?year={plan.year}", log),
     ]
     area = StrategicArea.objects.get(plan=plan, number=1)
     url = f"/tasks/?area={area.pk}&sort=-budget_total"
@@ -493,17 +516,25 @@ def _format(value: float | None, unit: str) -> str:
         return f"{value * 1000:,.1f} ms" if value < 1 else f"{value:.2f} s" if value < 10 else f"{value:.1f} s"
     if unit == "MB":
         return f"{value:.0f} MB"
+    if unit == "B":
+        return f"{value / 1000:,.1f} KB"
     return f"{value:,.0f}{(' ' + unit) if unit else ''}"
 
 
 def table(rows: Iterable[Row]) -> str:
-    lines = ["| N | 항목 | 측정값 | 바닥값 | 배율 | 목표 | 충족 |", "|---:|---|---:|---|---:|---|---|"]
+    lines = [
+        "| N | 항목 | 측정값 | 바닥값 | 배율 | 목표 | 충족 | 쪽 크기(원본) | 쪽 크기(gzip) |",
+        "|---:|---|---:|---|---:|---|---|---:|---:|",
+    ]
     for r in rows:
+        sent = [_format(b, "B") for b in r.page_bytes] if r.page_bytes else ["–", "–"]
         floor = f"{_format(r.floor, r.unit)} ({r.floor_name})" if r.floor is not None else "–"
         ratio = f"{r.ratio:.1f}×" if r.ratio is not None else "–"
         met = "–" if r.met is None else ("충족" if r.met else "**미달**")
         value = ("일치" if r.value else "불일치") if r.target == "일치" else _format(r.value, r.unit)
-        lines.append(f"| {r.size:,} | {r.item} | {value} | {floor} | {ratio} | {r.target or '–'} | {met} |")
+        lines.append(
+            f"| {r.size:,} | {r.item} | {value} | {floor} | {ratio} | {r.target or '–'} | {met} | {' | '.join(sent)} |"
+        )
     return "\n".join(lines)
 
 

@@ -4,8 +4,21 @@ from collections.abc import Callable
 from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.middleware.gzip import GZipMiddleware
 
 from gov30.views import error_page, request_too_large
+
+COMPRESSED_TYPES = ("text/", "application/json")
+
+
+class TextGZipMiddleware(GZipMiddleware):
+    """Django's GZipMiddleware for text (pages, CSV, JSON) only: the files sent (xlsx, PDF, HWPX, images) are
+    compressed already, and gzipping them again would cost the server and drop their Content-Length."""
+
+    def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
+        if not response.get("Content-Type", "").startswith(COMPRESSED_TYPES):
+            return response
+        return super().process_response(request, response)
 
 
 class RequestSizeLimitMiddleware:

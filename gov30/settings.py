@@ -83,6 +83,11 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Pages are gzipped here, before any middleware that reads the body (whitenoise above answers static files
+    # with its own compressed copies). BREACH: the CSRF token is masked anew in every response, so it cannot be
+    # guessed byte by byte; GZipMiddleware pads each response with random bytes; the session cookie is SameSite=Lax,
+    # so another site's background requests for a page come without it (README, "Compression").
+    "gov30.middleware.TextGZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

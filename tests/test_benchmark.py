@@ -77,3 +77,24 @@ def test_table_marks_missed_targets():
 def test_benchmark_refuses_a_database_with_the_real_plan(plan):
     with pytest.raises(CommandError, match="시험용 데이터베이스"):
         call_command("benchmark", sizes="16", stdout=StringIO())
+
+
+def test_table_gives_each_page_its_bytes_raw_and_gzipped():
+    rows = [
+        benchmark.Row(
+            16, "추진일정 첫 쪽 크기", 233_000, "B", target="< 300 KB", met=True, page_bytes=(233_000, 22_600)
+        ),
+        benchmark.Row(16, "대시보드 쿼리 수", 14, "개", target="≤ 15", met=True),
+    ]
+    lines = benchmark.table(rows).splitlines()
+    assert lines[0].endswith("| 쪽 크기(원본) | 쪽 크기(gzip) |")
+    assert lines[2].endswith("| < 300 KB | 충족 | 233.0 KB | 22.6 KB |")
+    assert lines[3].endswith("| – | – |")
+
+
+@pytest.mark.django_db
+def test_page_bytes_are_the_page_as_sent_raw_and_gzipped(client, reviewer, plan):
+    client.force_login(reviewer)
+    raw, compressed = benchmark.page_bytes(client, "/dashboard/schedule/")
+    assert raw == len(client.get("/dashboard/schedule/").content)
+    assert 0 < compressed < raw / 3

@@ -287,28 +287,32 @@ def _milestone_item(
     )
 
 
-def schedule_chart(
-    *, plan: Plan, tasks: QuerySet, quarter: int, weights: ScoringWeights, status: str = ""
-) -> plan_charts.Chart:
-    """The plan year's milestones of the selected tasks (only those of ``status`` in ``quarter`` when given): planned
-    months in the task's status colour, and what the report ``quarter`` is judged on says was done. Three queries
-    after the stored assessments, whatever the number of tasks."""
+def schedule_tasks(*, plan: Plan, tasks: QuerySet, quarter: int, weights: ScoringWeights, status: str = "") -> QuerySet:
+    """The selected tasks with a milestone in the plan year (only those of ``status`` in ``quarter`` when given), by
+    number, as ``(task, status, counted report, as of)``: the rows the schedule pages through."""
     rows = stored_judging_missing(plan=plan, tasks=tasks, weights=weights).quarter(
         quarter, TaskStatus(status) if status else None
     )
-    judged = {task: rest for task, *rest in rows.values_list("task_id", "status", "report_id", "as_of")}
+    scheduled = milestones_of_year(year=plan.year, milestones=Milestone.objects.filter(task__plan=plan))
+    rows = rows.filter(task__in=scheduled.values("task_id")).order_by("task__number")
+    return rows.values_list("task_id", "status", "report_id", "as_of")
+
+
+def schedule_chart(*, plan: Plan, judged: list[tuple], quarter: int) -> plan_charts.Chart:
+    """The plan year's milestones of the ``judged`` tasks (rows of ``schedule_tasks``): planned months in the task's
+    status colour, and what the report ``quarter`` is judged on says was done. Two queries, whatever the number of
+    tasks."""
+    judged_by_task = {task: rest for task, *rest in judged}
     progress = {
         (report, milestone): tuple(rest)
         for report, milestone, *rest in MilestoneProgress.objects.filter(
-            report__in=rows.values("report_id")
+            report__in=[report for _, report, _ in judged_by_task.values() if report is not None]
         ).values_list("report_id", "milestone_id", "status", "actual_start", "actual_end")
     }
-    milestones = milestones_of_year(
-        year=plan.year, milestones=Milestone.objects.filter(task__in=rows.values("task_id"))
-    )
+    milestones = milestones_of_year(year=plan.year, milestones=Milestone.objects.filter(task__in=list(judged_by_task)))
     items = []
     for milestone in milestones.select_related("task").order_by("task__number", "order"):
-        status, report, as_of = judged[milestone.task_id]
+        status, report, as_of = judged_by_task[milestone.task_id]
         items.append(_milestone_item(milestone, plan.year, status, as_of, progress.get((report, milestone.pk))))
     colours = {s.label: charts.STATUS_COLOURS[s] for s in TaskStatus}
     title = f"{plan.year}년 추진일정 ({quarter}분기 보고 기준)"

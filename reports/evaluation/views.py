@@ -87,14 +87,16 @@ def plan_dashboard(request):
 def department_dashboard(request):
     plan, selection, quarter, weights = _selection(request)
     rows = dashboards.department_rows(plan=plan, tasks=selection.qs, quarter=quarter, weights=weights)
+    pager = paginate(request, rows, label="부서 쪽 이동")
+    shown = pager.page.object_list
     chart = charts.score_by_group(
-        "chart-department-score", "부서별 종합 점수", [r.rollup.label for r in rows], [r.rollup.score for r in rows]
+        "chart-department-score", "부서별 종합 점수", [r.rollup.label for r in shown], [r.rollup.score for r in shown]
     )
     context = {
         "plan": plan,
         "filter": selection,
         "quarter": quarter,
-        "rows": rows,
+        "pager": pager,
         "charts": [chart],
         "has_sample": ProgressReport.objects.filter(
             task__in=selection.qs.values("pk"), period__plan=plan, is_sample=True
@@ -107,10 +109,18 @@ def department_dashboard(request):
 @require_GET
 def plan_gantt(request):
     plan, selection, quarter, weights = _selection(request)
-    chart = dashboards.schedule_chart(
+    judged = dashboards.schedule_tasks(
         plan=plan, tasks=selection.qs, quarter=quarter, weights=weights, status=selection.chosen("status")
     )
-    context = {"plan": plan, "filter": selection, "quarter": quarter, "charts": [chart] if chart.rows else []}
+    pager = paginate(request, judged, label="추진일정 쪽 이동")
+    chart = dashboards.schedule_chart(plan=plan, judged=pager.page.object_list, quarter=quarter)
+    context = {
+        "plan": plan,
+        "filter": selection,
+        "quarter": quarter,
+        "pager": pager,
+        "charts": [chart] if chart.rows else [],
+    }
     return render(request, "reports/dashboard_gantt.html", context)
 
 

@@ -83,7 +83,15 @@ class AdminInvalidLookupMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        return self.get_response(request)
+        response = self.get_response(request)
+        # the admin's own refusals (IncorrectLookupParameters) and ours: the same notice, which Django does not give
+        if (
+            response.status_code == 302
+            and response.get("Location", "").endswith("?e=1")
+            and _is_filtered_changelist(request)
+        ):
+            messages.warning(request, INVALID_FILTER)
+        return response
 
     def process_view(self, request: HttpRequest, view, args, kwargs) -> HttpResponse | None:
         if _is_filtered_changelist(request) and any(_refused_by_database(k, v) for k, v in request.GET.items()):
@@ -111,7 +119,6 @@ def _is_filtered_changelist(request: HttpRequest) -> bool:
 
 
 def _unfiltered(request: HttpRequest) -> HttpResponse:
-    messages.warning(request, INVALID_FILTER)
     return HttpResponseRedirect(f"{request.path}?e=1")
 
 

@@ -285,8 +285,10 @@ def median_time(action: Callable[[], Any], repeat: int) -> float:
 
 
 def _consume(response) -> bytes:
-    body = b"".join(response.streaming_content) if response.streaming else response.content
-    response.close()
+    if not response.streaming:
+        return response.content  # closing it again would end the request twice (PostgreSQL's connection closed)
+    body = b"".join(response.streaming_content)
+    response.close()  # a file response holds its file open until closed
     return body
 
 

@@ -28,36 +28,30 @@ def _refused(field: forms.Field, refusal: InputRefused) -> ValidationError:
     return ValidationError(f"{refusal} {field.error_messages['invalid']}", code="invalid")
 
 
-class KoreanDecimalField(forms.DecimalField):
-    """Typed text read by ``gov30.korean_input`` ("1,234" yes, "12,34,5" no); spreadsheet numbers as they are."""
+class _TypedInKorean:
+    """Typed text read by ``gov30.korean_input`` ("1,234" yes, "12,34,5" no); spreadsheet values as they are."""
+
+    parse: staticmethod
 
     def to_python(self, value):
         if isinstance(value, str) and value.strip():
             try:
-                value = parse_number(value)
+                value = self.parse(value)
             except InputRefused as refusal:
                 raise _refused(self, refusal) from None
         return super().to_python(value)
 
 
-class KoreanIntegerField(forms.IntegerField):
-    def to_python(self, value):
-        if isinstance(value, str) and value.strip():
-            try:
-                return parse_integer(value)
-            except InputRefused as refusal:
-                raise _refused(self, refusal) from None
-        return super().to_python(value)
+class KoreanDecimalField(_TypedInKorean, forms.DecimalField):
+    parse = staticmethod(parse_number)
 
 
-class KoreanDateField(forms.DateField):
-    def to_python(self, value):
-        if isinstance(value, str) and value.strip():
-            try:
-                return parse_date(value)
-            except InputRefused as refusal:
-                raise _refused(self, refusal) from None
-        return super().to_python(value)
+class KoreanIntegerField(_TypedInKorean, forms.IntegerField):
+    parse = staticmethod(parse_integer)
+
+
+class KoreanDateField(_TypedInKorean, forms.DateField):
+    parse = staticmethod(parse_date)
 
 
 def _text(label: str, rows: int = 4) -> forms.CharField:

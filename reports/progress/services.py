@@ -14,14 +14,14 @@ from typing import Any, Iterable
 from django.conf import settings
 from django.core.exceptions import EmptyResultSet, PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F, QuerySet
 from django.utils import timezone
 
 from budgets import rules as budget_rules
 from budgets.models import BudgetLine
 from gov30.korean import quoted, with_particle
-from initiatives.models import Indicator, IndicatorTargetChange, Plan, Task
+from initiatives.models import Indicator, IndicatorTargetChange, Milestone, Plan, Task
 from initiatives.selectors import milestones_of_year
 from reports.models import (
     BudgetExecution,
@@ -148,16 +148,20 @@ def status_block_reason(report: ProgressReport) -> str | None:
     return None
 
 
-def _report_period_block_reason(report: ProgressReport) -> str | None:
-    has_exception = report.period.state == State.CLOSED and active_exception(report) is not None
+def _report_period_block_reason(report: ProgressReport, has_exception: bool | None = None) -> str | None:
+    if report.period.state != State.CLOSED:
+        has_exception = False
+    elif has_exception is None:
+        has_exception = active_exception(report) is not None
     return period_block_reason(report.period, has_exception=has_exception)
 
 
-def edit_block_reason(*, user, report: ProgressReport) -> str | None:
-    """Why this user cannot change this report's content now, or None when they can."""
+def edit_block_reason(*, user, report: ProgressReport, has_exception: bool | None = None) -> str | None:
+    """Why this user cannot change this report's content now, or None when they can. ``has_exception``: whether
+    the report holds an active late-change exception, when the caller has read that already (many reports)."""
     if not permissions.can_write_report_content(user, report.task):
         return permissions.NOT_THE_WRITER
-    return status_block_reason(report) or _report_period_block_reason(report)
+    return status_block_reason(report) or _report_period_block_reason(report, has_exception)
 
 
 def evidence_block_reason(*, user, report: ProgressReport) -> str | None:
@@ -341,8 +345,16 @@ def _save_contents(reports: list[ProgressReport], data: dict[int, dict]) -> dict
             if _apply(child, child_values, _child_label(child), changes[child.report_id]):
                 changed.append(child)
         if changed:
-            type(changed[0]).objects.bulk_update(changed, CHILD_FIELDS[group], batch_size=500)
+            _upsert(changed, CHILD_FIELDS[group])
     return changes
+
+
+def _upsert(rows: list, fields) -> None:
+    """Write changed rows in one INSERT … ON CONFLICT (id) DO UPDATE per 500: linear in the rows, where
+    ``bulk_update`` builds a CASE over every id for every column (more than half an upload's confirm)."""
+    type(rows[0]).objects.bulk_create(
+        rows, update_conflicts=True, unique_fields=["id"], update_fields=list(fields), batch_size=500
+    )
 
 
 def _save_content(report: ProgressReport, data: dict) -> list[dict]:
@@ -388,6 +400,58 @@ def report_save(
     return report
 
 
+def reports_start_many(*, tasks: list[Task], period: ReportingPeriod, user, now=None) -> list[ProgressReport]:
+    """``report_start`` for many tasks with no report yet (an offline upload), in a fixed number of statements:
+    the reports, their rows and their history entries each in one bulk insert. A report started meanwhile
+    (another window) refuses them all (``StaleReportError``): the caller read the tasks as having none."""
+    if not tasks:
+        return []
+    for task in tasks:
+        if not permissions.can_write_report_content(user, task):
+            raise PermissionDenied("이 과제의 보고를 작성할 권한이 없습니다.")
+        if task.plan_id != period.plan_id:
+            raise ReportActionRefused("과제와 보고 분기의 계획 연도가 다릅니다.")
+    reason = period_block_reason(period, has_exception=False)
+    if reason:
+        raise ReportActionRefused(reason)
+    now = now or timezone.now()
+    try:
+        with transaction.atomic():
+            reports = ProgressReport.objects.bulk_create(ProgressReport(task=t, period=period) for t in tasks)
+    except IntegrityError as exc:
+        raise StaleReportError() from exc
+    _rows_create(reports, period.plan.year)
+    ReportEvent.objects.bulk_create(
+        ReportEvent(report=r, action=Action.CREATE, actor=user, at=now, to_status=Status.DRAFT) for r in reports
+    )
+    tasks_changed([t.pk for t in tasks])  # bulk_create sends no signals
+    return reports
+
+
+def _rows_create(reports: list[ProgressReport], year: int) -> None:
+    """Each new report's rows: an indicator of the year, a milestone of the year, a budget line (as report_start)."""
+    by_task = {r.task_id: r for r in reports}
+    IndicatorResult.objects.bulk_create(
+        IndicatorResult(report=by_task[i.task_id], indicator=i)
+        for i in Indicator.objects.filter(task__in=by_task, year=year)
+    )
+    milestones = milestones_of_year(year=year, milestones=Milestone.objects.filter(task__in=by_task))
+    MilestoneProgress.objects.bulk_create(MilestoneProgress(report=by_task[m.task_id], milestone=m) for m in milestones)
+    lines = BudgetLine.objects.filter(table__task__in=by_task, table__non_budget=False).select_related("table")
+    BudgetExecution.objects.bulk_create(
+        BudgetExecution(report=by_task[line.table.task_id], budget_line=line) for line in lines
+    )
+
+
+def active_exceptions(reports: list[ProgressReport]) -> dict[int, LateChangeException]:
+    """Each report's active late-change exception (``active_exception`` for many, in one query or none)."""
+    closed = [r.pk for r in reports if r.period.state == State.CLOSED]
+    if not closed:
+        return {}
+    found = LateChangeException.objects.filter(report__in=closed, revoked_at__isnull=True).order_by("granted_at")
+    return {e.report_id: e for e in found}  # the latest granted wins, as in active_exception
+
+
 def reports_save_many(*, items: list[tuple[ProgressReport, int, dict]], user, now=None) -> int:
     """``report_save`` for many reports at once (an offline upload), all or nothing, in a few statements
     whatever their number: the versions are claimed together, the rows read and written in bulk, and each
@@ -400,13 +464,16 @@ def reports_save_many(*, items: list[tuple[ProgressReport, int, dict]], user, no
         reports = list(locked.filter(pk__in=versions))
         if len(reports) != len(versions) or any(r.version != versions[r.pk] for r in reports):
             raise StaleReportError()
-        ProgressReport.objects.filter(pk__in=versions).update(version=F("version") + 1)
-        exceptions = {r.pk: _ensure_editable(user, r) for r in reports}
+        exceptions = active_exceptions(reports)
+        for report in reports:
+            reason = edit_block_reason(user=user, report=report, has_exception=report.pk in exceptions)
+            if reason:
+                raise ReportActionRefused(reason)
         changes = _save_contents(reports, data)
         for report in reports:
-            report.version += 1
+            report.version += 1  # the claim: the rows are locked and their versions checked above
             report.updated_at = now
-        ProgressReport.objects.bulk_update(reports, [*REPORT_FIELDS, "updated_at"], batch_size=500)
+        _upsert(reports, [*REPORT_FIELDS, "version", "updated_at"])
         ReportEvent.objects.bulk_create(
             ReportEvent(
                 report=r,
@@ -416,12 +483,12 @@ def reports_save_many(*, items: list[tuple[ProgressReport, int, dict]], user, no
                 from_status=r.status,
                 to_status=r.status,
                 changes=changes[r.pk],
-                exception=exceptions[r.pk],
+                exception=exceptions.get(r.pk),
             )
             for r in reports
             if changes[r.pk]
         )
-        tasks_changed([r.task_id for r in reports])  # bulk_update sends no signals
+        tasks_changed([r.task_id for r in reports])  # bulk writes send no signals
     return sum(1 for r in reports if changes[r.pk])
 
 

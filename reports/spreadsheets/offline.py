@@ -2,33 +2,40 @@
 
 The template holds one sheet per part of the report, hidden key columns, unlocked input cells
 on a protected sheet, and live formulas (달성률, 집행잔액, 집행률). On upload the file is checked
-(``gov30.spreadsheets``), read, and each row goes through a django-import-export resource in
-dry-run mode: the resource finds the row's object, validates the cells with the very forms the
-web page uses, and reports new / changed / unchanged / error. What the preview found is kept
-(``pending``) and confirming applies it through ``services.report_start`` / ``reports_save_many`` in
-one transaction, or nothing; the reports' versions, claimed then, refuse it if anything changed since.
+(``gov30.spreadsheets``), read (python-calamine, plus the sheets' XML for formulas typed in), and each
+row is checked against what the officer's reports hold, loaded once: its object is found, its cells
+validated with the very forms the web page uses, and it is reported new / changed / unchanged / error.
+What the preview found is kept (``pending``) and confirming applies it through
+``services.reports_start_many`` / ``reports_save_many`` in one transaction, or nothing; the reports'
+versions, claimed then, refuse it if anything changed since. Both steps run a number of queries that does
+not grow with the rows. (django-import-export stays for the admin: here its dry run opened a savepoint per
+row, and every hook it offers was overridden.)
 """
 
+import copy
 import datetime
 import json
+import re
+import zipfile
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import IO, Any
 from xml.etree.ElementTree import ParseError
 
-import tablib
 from defusedxml import DefusedXmlException
+from defusedxml import ElementTree as defused_et
 from django import forms as django_forms
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import transaction
+from django.db import connection, models, transaction
+from django.db.models.sql import Query
 from django.utils import timezone
-from import_export import fields, resources
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
+from python_calamine import CalamineError, CalamineWorkbook
 
 from budgets import rules as budget_rules
 from budgets.models import BudgetLine
@@ -301,67 +308,131 @@ def _current_values(report: ProgressReport | None) -> dict[str, dict]:
 
 # ---------------------------------------------------------------- reading the upload
 
+Row = dict[str, Any]  # a sheet row: "행" (its number in the sheet) and a value per header
+SHEET_UNREADABLE = "엑셀 파일의 시트를 읽을 수 없습니다. 손상되었거나 허용하지 않는 내용이 있습니다."
+# A cell holding a formula: <c r="H2" …><f>…</f> (the formula is the cell's first child, by the schema).
+FORMULA_CELL = re.compile(rb'<(?:\w+:)?c\s[^>]*?\br="([A-Z]+)([0-9]+)"[^>]*>\s*<(?:\w+:)?f[\s>/]')
+# What an XML parser refuses or defusedxml forbids (calamine reads past them): a DTD, an undefined entity.
+UNSAFE_XML = re.compile(rb"<!DOCTYPE|<!ENTITY|&(?!(?:amp|lt|gt|quot|apos|#[0-9]+|#x[0-9a-fA-F]+);)")
 
-def read_workbook(handle: IO[bytes]) -> tuple[int | None, dict[str, tablib.Dataset]]:
-    """The period key and one Dataset per sheet; refuses missing or extra columns, and formulas typed in."""
+
+def read_workbook(handle: IO[bytes]) -> tuple[int | None, dict[str, list[Row]]]:
+    """The period key and the rows of each sheet; refuses missing or extra columns, and formulas typed in.
+
+    Values are read by python-calamine (about ten times openpyxl's speed); calamine gives a formula cell's
+    cached value only, so the formula refusal reads the cells holding formulas from the sheets' XML."""
     try:
-        workbook = load_workbook(handle, read_only=True, data_only=False)
-    except Exception as exc:  # openpyxl raises many kinds for a damaged file
+        workbook = CalamineWorkbook.from_filelike(handle)
+    except Exception as exc:  # calamine raises many kinds for a damaged file
         raise UploadRefused("엑셀 파일을 열 수 없습니다. 손상되었거나 지원하지 않는 형식입니다.") from exc
+    missing = [title for title in [GUIDE_SHEET, *SHEETS] if title not in workbook.sheet_names]
+    if missing:
+        raise UploadRefused(f"양식의 시트가 없습니다: {', '.join(missing)}. 포털에서 내려받은 양식을 쓰세요.")
     try:
-        missing = [title for title in [GUIDE_SHEET, *SHEETS] if title not in workbook.sheetnames]
-        if missing:
-            raise UploadRefused(f"양식의 시트가 없습니다: {', '.join(missing)}. 포털에서 내려받은 양식을 쓰세요.")
-        period_key = _period_key(workbook[GUIDE_SHEET])
-        return period_key, {title: _dataset(workbook[title], title) for title in SHEETS}
-    except (ParseError, DefusedXmlException) as exc:  # read-only mode parses each sheet's XML only now
-        raise UploadRefused("엑셀 파일의 시트를 읽을 수 없습니다. 손상되었거나 허용하지 않는 내용이 있습니다.") from exc
-    finally:
-        workbook.close()
+        grids = {title: _grid(workbook, title) for title in [GUIDE_SHEET, *SHEETS]}
+    except CalamineError as exc:  # a sheet's XML is read only now
+        raise UploadRefused(SHEET_UNREADABLE) from exc
+    formulas = formula_cells(handle)
+    return _period_key(grids[GUIDE_SHEET]), {
+        title: _rows(grids[title], title, formulas.get(title, set())) for title in SHEETS
+    }
 
 
-def _period_key(ws) -> int | None:
-    for row in ws.iter_rows(min_row=1, max_row=5, values_only=True):
+def _grid(workbook, title: str) -> list[list[Any]]:
+    """The sheet's cells from A1, as openpyxl gives them: an empty cell None, a whole number an int."""
+    rows = workbook.get_sheet_by_name(title).to_python(skip_empty_area=False)
+    return [[_value(v) for v in row] for row in rows]
+
+
+def _value(value: Any) -> Any:
+    if value == "" and isinstance(value, str):
+        return None
+    if isinstance(value, float) and value.is_integer() and abs(value) < 2**53:
+        return int(value)
+    return value
+
+
+def formula_cells(handle: IO[bytes]) -> dict[str, set[tuple[str, int]]]:
+    """Sheet title → the cells (column letters, row) holding a formula, read from the sheets' XML."""
+    try:
+        archive = zipfile.ZipFile(handle)
+        parts = {title: archive.read(path) for title, path in _sheet_paths(archive).items() if title in SHEETS}
+        strings = archive.read("xl/sharedStrings.xml") if "xl/sharedStrings.xml" in archive.namelist() else b""
+    except (KeyError, ParseError, DefusedXmlException, zipfile.BadZipFile, ValueError) as exc:
+        raise UploadRefused(SHEET_UNREADABLE) from exc
+    if any(UNSAFE_XML.search(xml) for xml in [strings, *parts.values()]):
+        raise UploadRefused(SHEET_UNREADABLE)
+    return {title: _formulas(xml) for title, xml in parts.items()}
+
+
+def _formulas(xml: bytes) -> set[tuple[str, int]]:
+    return {(letters.decode(), int(number)) for letters, number in FORMULA_CELL.findall(xml)}
+
+
+RELATIONSHIPS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+
+
+def _sheet_paths(archive: zipfile.ZipFile) -> dict[str, str]:
+    """Sheet title → its part in the archive, from xl/workbook.xml and its relationships."""
+    targets = {
+        rel.get("Id"): rel.get("Target", "")
+        for rel in defused_et.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+        if rel.get("Id")
+    }
+    paths = {}
+    for sheet in defused_et.fromstring(archive.read("xl/workbook.xml")).iter():
+        if sheet.tag.endswith("}sheet") and sheet.get(RELATIONSHIPS) in targets:
+            target = targets[sheet.get(RELATIONSHIPS)]
+            paths[sheet.get("name")] = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+    return paths
+
+
+def _period_key(grid: list[list[Any]]) -> int | None:
+    for row in grid[:5]:
         if row and row[0] == "분기키" and len(row) > 1 and isinstance(row[1], int):
             return row[1]
     return None
 
 
-def _dataset(ws, title: str) -> tablib.Dataset:
+def _rows(grid: list[list[Any]], title: str, formulas: set[tuple[str, int]]) -> list[Row]:
     columns = SHEETS[title]
     expected = [c.header for c in columns]
-    rows = ws.iter_rows(values_only=True)
-    header = [h for h in next(rows, ()) if h is not None]
+    header = [h for h in (grid[0] if grid else []) if h is not None]
     if header != expected:
-        missing = [h for h in expected if h not in header]
-        extra = [h for h in header if h not in expected]
-        detail = "; ".join(
-            filter(
-                None,
-                [
-                    f"없는 열: {', '.join(missing)}" if missing else "",
-                    f"양식에 없는 열: {', '.join(map(str, extra))}" if extra else "",
-                    "열 순서가 바뀌었습니다" if not missing and not extra else "",
-                ],
-            )
-        )
-        raise UploadRefused(f"'{title}' 시트의 열이 양식과 다릅니다 ({detail}).")
-    dataset = tablib.Dataset(headers=["행", *expected])
-    for number, row in enumerate(rows, start=2):
+        _refuse_header(title, expected, header)
+    inputs = [(index, get_column_letter(index + 1)) for index, c in enumerate(columns) if c.role == "input"]
+    rows = []
+    for number, row in enumerate(grid[1:], start=2):
         values = list(row[: len(expected)]) + [None] * (len(expected) - len(row))
         if all(v is None for v in values):
             continue
-        for col, value in zip(columns, values, strict=True):
-            if col.role == "input" and isinstance(value, str) and value.startswith("="):
+        for index, letter in inputs:
+            value = values[index]
+            if (letter, number) in formulas or (isinstance(value, str) and value.startswith("=")):
                 raise UploadRefused(
-                    f"'{title}' 시트 {get_column_letter(columns.index(col) + 1)}{number} 칸에 수식이 "
-                    "있습니다. 입력 칸에는 값만 넣어 주세요."
+                    f"'{title}' 시트 {letter}{number} 칸에 수식이 있습니다. 입력 칸에는 값만 넣어 주세요."
                 )
-        dataset.append([number, *values])
-    return dataset
+        rows.append({"행": number, **dict(zip(expected, values, strict=True))})
+    return rows
 
 
-# ---------------------------------------------------------------- resources (dry run only)
+def _refuse_header(title: str, expected: list[str], header: list[Any]) -> None:
+    missing = [h for h in expected if h not in header]
+    extra = [h for h in header if h not in expected]
+    detail = "; ".join(
+        filter(
+            None,
+            [
+                f"없는 열: {', '.join(missing)}" if missing else "",
+                f"양식에 없는 열: {', '.join(map(str, extra))}" if extra else "",
+                "열 순서가 바뀌었습니다" if not missing and not extra else "",
+            ],
+        )
+    )
+    raise UploadRefused(f"'{title}' 시트의 열이 양식과 다릅니다 ({detail}).")
+
+
+# ---------------------------------------------------------------- checking the rows (the preview)
 
 
 GROUPS = [
@@ -374,11 +445,12 @@ GROUPS = [
 @dataclass
 class Lookups:
     """What the rows of one upload are checked against, loaded once in a fixed number of queries:
-    the officer's tasks, their reports for the quarter and those reports' rows, and the plan items
-    (indicators, milestones, budget lines) a row may name. Without it every row ran its own queries."""
+    the officer's tasks, their reports for the quarter (with their late-change exceptions) and those reports'
+    rows, and the plan items (indicators, milestones, budget lines) a row may name."""
 
     tasks: dict[int, Task]
     reports: dict[int, ProgressReport]  # task pk → report
+    excepted: set[int]  # reports holding an active late-change exception
     rows: dict[tuple[str, int, int], Any]  # (group, report pk, indicator/milestone/line pk) → row
     indicators: dict[int, Indicator]
     milestones: dict[int, Milestone]
@@ -386,25 +458,22 @@ class Lookups:
 
     @classmethod
     def load(cls, user, period: ReportingPeriod) -> "Lookups":
-        tasks = _tasks_for(user, period)
-        reports = {r.task_id: r for r in ProgressReport.objects.filter(period=period, task__in=tasks.values("pk"))}
+        tasks = {t.pk: t for t in _tasks_for(user, period)}
+        reports = {r.task_id: r for r in ProgressReport.objects.filter(period=period, task__in=tasks)}
         for report in reports.values():
-            report.period = period
+            report.period, report.task = period, tasks[report.task_id]
         rows: dict[tuple[str, int, int], Any] = {}
-        report_ids = ProgressReport.objects.filter(period=period, task__in=tasks.values("pk")).values("pk")
         for group, (model, key) in GROUPS:
-            for row in model.objects.filter(report__in=report_ids):
+            for row in model.objects.filter(report__period=period, report__task__in=tasks):
                 rows[(group, row.report_id, getattr(row, key))] = row
-        owned = {"task__in": tasks.values("pk")}
         return cls(
-            tasks={t.pk: t for t in tasks},
+            tasks=tasks,
             reports=reports,
+            excepted=set(services.active_exceptions(list(reports.values()))),
             rows=rows,
-            indicators={i.pk: i for i in Indicator.objects.filter(year=period.plan.year, **owned)},
-            milestones={m.pk: m for m in Milestone.objects.filter(**owned)},
-            lines={
-                b.pk: b for b in BudgetLine.objects.filter(table__task__in=tasks.values("pk")).select_related("table")
-            },
+            indicators={i.pk: i for i in Indicator.objects.filter(year=period.plan.year, task__in=tasks)},
+            milestones={m.pk: m for m in Milestone.objects.filter(task__in=tasks)},
+            lines={b.pk: b for b in BudgetLine.objects.filter(table__task__in=tasks).select_related("table")},
         )
 
 
@@ -412,18 +481,9 @@ class Lookups:
 class ImportContext:
     user: Any
     period: ReportingPeriod
-    versions: dict[int, int] = field(default_factory=dict)
+    lookups: Lookups
+    versions: dict[int, int] = field(default_factory=dict)  # task pk → the report's version in the file
     seen: set = field(default_factory=set)
-    loaded: Lookups | None = None
-
-    @property
-    def lookups(self) -> Lookups:
-        if self.loaded is None:
-            self.loaded = Lookups.load(self.user, self.period)
-        return self.loaded
-
-    def row(self, group: str, report: ProgressReport | None, key: Any):
-        return report and self.lookups.rows.get((group, report.pk, _int(key)))
 
 
 def _int(value: Any) -> int | None:
@@ -436,18 +496,81 @@ def _int(value: Any) -> int | None:
     return None
 
 
-class OfflineRowResource(resources.ModelResource):
-    """Finds a row's object and validates its cells with the web form; never saves (services do)."""
+@dataclass
+class PreviewRow:
+    sheet: str
+    number: int
+    task: str
+    status: str  # 신규, 변경, 변경 없음, 오류
+    changes: list[tuple[str, str, str, str]]  # header, field, old, new (stored values)
+    errors: list[str]
+
+
+class _WithoutRowQueries:
+    """The web form's rules without its per-row queries: each row is one item of one report by construction
+    (found by its keys, duplicates refused), and the models' check constraints are checked for a whole sheet
+    in one query (``constraint_failures``)."""
+
+    def validate_unique(self):
+        pass
+
+    def validate_constraints(self):
+        pass
+
+
+def _upload_form(form_class: type[django_forms.ModelForm]) -> type[django_forms.ModelForm]:
+    return type(form_class.__name__, (_WithoutRowQueries, form_class), {})
+
+
+TEXT_FIELDS = {"comment", "delay_reason", "explanation", "achievements", "problems", "next_steps"}
+
+
+class SheetRows:
+    """One sheet's rows: which object each is about, its cells validated with the web form; nothing is saved
+    here (confirming applies the values through the services)."""
 
     sheet = ""
+    model: type[models.Model]
     form_class: type[django_forms.ModelForm]
 
-    def __init__(self, *, context: ImportContext):
-        super().__init__()
+    def __init__(self, context: ImportContext):
         self.context = context
+        self.inputs = [c for c in SHEETS[self.sheet] if c.role == "input"]
+
+    def check(self, row: Row) -> tuple[PreviewRow, Any]:
+        """The row's preview line, and the object with the row's values (None for a refused row)."""
+        try:
+            task = self._task(row)
+            self._before(row, task)
+            stored = self._stored(row, task)
+            original = stored if stored is not None else self._new(row, task)
+            instance = copy.copy(original)
+            self._validate(instance, row)
+        except ValidationError as error:
+            messages = error.messages if not hasattr(error, "error_dict") else sum(error.message_dict.values(), [])
+            return self._line(row, "오류", errors=messages), None
+        except (TypeError, ValueError, ArithmeticError) as error:  # a value no check foresaw
+            return self._line(row, "오류", errors=[f"{row['행']}행: 처리할 수 없는 값입니다 ({error})"]), None
+        unchanged = all(getattr(instance, c.attribute) == getattr(original, c.attribute) for c in self.inputs)
+        status = "변경 없음" if unchanged else "신규" if stored is None else "변경"
+        return self._line(row, status, changes=self._changes(original if stored else None, instance)), instance
+
+    def _line(self, row: Row, status: str, *, changes=(), errors=()) -> PreviewRow:
+        label = f"{row.get('연번')}. {row.get('과제명')}"
+        return PreviewRow(self.sheet, row["행"], label, status, list(changes), list(errors))
+
+    def _changes(self, original, instance) -> list[tuple[str, str, str, str]]:
+        changes = []
+        for col in self.inputs:
+            model_field = self.model._meta.get_field(col.attribute)
+            new = getattr(instance, col.attribute)
+            old = getattr(original, col.attribute) if original is not None else model_field.get_default()
+            if not services.is_same_value(model_field, old, new):  # the field name lets the page show a label
+                changes.append((col.header, col.attribute, services.display_value(old), services.display_value(new)))
+        return changes
 
     # -- what is this row about
-    def _task(self, row) -> Task:
+    def _task(self, row: Row) -> Task:
         task_pk = _int(row["과제키"])
         task = self.context.lookups.tasks.get(task_pk)
         if task is not None and permissions.can_write_report_content(self.context.user, task):
@@ -460,15 +583,15 @@ class OfflineRowResource(resources.ModelResource):
     def _report(self, task: Task) -> ProgressReport | None:
         return self.context.lookups.reports.get(task.pk)
 
-    def before_import_row(self, row, **kwargs):
-        task = self._task(row)
+    def _before(self, row: Row, task: Task) -> None:
         key = (self.sheet, task.pk, row.get("항목키") if "항목키" in row else None)
         if key in self.context.seen:
             raise ValidationError(f"{row['행']}행: 같은 항목이 두 번 있습니다 (중복 행).")
         self.context.seen.add(key)
         report = self._report(task)
         if report is not None:
-            reason = services.edit_block_reason(user=self.context.user, report=report)
+            excepted = report.pk in self.context.lookups.excepted
+            reason = services.edit_block_reason(user=self.context.user, report=report, has_exception=excepted)
         else:
             reason = services.period_block_reason(self.context.period, has_exception=False)
         if reason:
@@ -481,9 +604,8 @@ class OfflineRowResource(resources.ModelResource):
             )
 
     # -- validation: the web form's rules, with the cell named in the message
-    def import_instance(self, instance, row, **kwargs):
-        columns = SHEETS[self.sheet]
-        data = {c.attribute: self._form_value(c, row[c.header]) for c in columns if c.role == "input"}
+    def _validate(self, instance, row: Row) -> None:
+        data = {c.attribute: _form_value(row[c.header]) for c in self.inputs}
         form = self._form(instance, data)
         if not form.is_valid():
             raise ValidationError(
@@ -494,39 +616,27 @@ class OfflineRowResource(resources.ModelResource):
             )
         for name, value in form.cleaned_data.items():
             if name not in ("id", "version"):
-                setattr(instance, name, value if value is not None or name not in self._text_fields() else "")
+                setattr(instance, name, value if value is not None or name not in TEXT_FIELDS else "")
 
     def _form(self, instance, data):
         return self.form_class(data=data, instance=instance)
 
-    def _text_fields(self) -> set[str]:
-        return {"comment", "delay_reason", "explanation", "achievements", "problems", "next_steps"}
-
-    def _form_value(self, col: TemplateColumn, value: Any) -> Any:
-        if value is None:
-            return ""
-        if isinstance(value, str):
-            return unescape_text(value)
-        if isinstance(value, datetime.datetime):
-            return value.date().isoformat()
-        if isinstance(value, datetime.date):
-            return value.isoformat()
-        return value
-
-    def _cell(self, attribute: str, row) -> str:
+    def _cell(self, attribute: str, row: Row) -> str:
         columns = SHEETS[self.sheet]
         index = next((i for i, c in enumerate(columns) if c.attribute == attribute), 0)
         return f"'{self.sheet}' {get_column_letter(index + 1)}{row['행']}"
 
-    def save_instance(self, instance, is_create, row, **kwargs):
-        """Nothing is written here: the confirm step applies changes through the services."""
 
-    class Meta:
-        skip_unchanged = True
-        report_skipped = True
-        store_instance = True
-        use_transactions = False
-        skip_html_diff = True
+def _form_value(value: Any) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return unescape_text(value)
+    if isinstance(value, datetime.datetime):
+        return value.date().isoformat()
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return value
 
 
 def _code(labels: dict[str, str], value: Any) -> Any:
@@ -534,8 +644,8 @@ def _code(labels: dict[str, str], value: Any) -> Any:
     return {label: code for code, label in labels.items()}.get(value, value)
 
 
-class ItemRowResource(OfflineRowResource):
-    """A row about one plan item of a task (an indicator, a milestone or a budget line)."""
+class ItemRows(SheetRows):
+    """Rows about one plan item of a task each (an indicator, a milestone or a budget line)."""
 
     group = ""  # the report's rows: services.CHILD_FIELDS key
     items = ""  # Lookups attribute holding the items a row may name
@@ -545,115 +655,111 @@ class ItemRowResource(OfflineRowResource):
     def _owner(self, item) -> int:
         return item.task_id
 
-    def get_instance(self, instance_loader, row):
-        return self.context.row(self.group, self._report(self._task(row)), row["항목키"])
+    def _stored(self, row: Row, task: Task):
+        report = self._report(task)
+        return report and self.context.lookups.rows.get((self.group, report.pk, _int(row["항목키"])))
 
-    def init_instance(self, row=None):
+    def _new(self, row: Row, task: Task):
         item = getattr(self.context.lookups, self.items).get(_int(row["항목키"]))
-        if item is None or self._owner(item) != self._task(row).pk:
+        if item is None or self._owner(item) != task.pk:
             raise ValidationError(f"{row['행']}행: {self.not_this_tasks} (항목키).")
-        return self._meta.model(**{self.item_field: item})
+        return self.model(**{self.item_field: item})
 
 
-class IndicatorRowResource(ItemRowResource):
-    sheet = "성과지표"
-    form_class = forms.IndicatorResultForm
+class IndicatorRows(ItemRows):
+    sheet, model, form_class = "성과지표", IndicatorResult, _upload_form(forms.IndicatorResultForm)
     group, items, item_field, not_this_tasks = (
         "indicator_results",
         "indicators",
         "indicator",
         "이 과제의 지표가 아닙니다",
     )
-    actual = fields.Field(attribute="actual", column_name="실적")
-    comment = fields.Field(attribute="comment", column_name="설명·미달성 사유")
-
-    class Meta(OfflineRowResource.Meta):
-        model = IndicatorResult
-        fields = ("actual", "comment")
 
 
-class MilestoneRowResource(ItemRowResource):
-    sheet = "추진일정"
-    form_class = forms.MilestoneProgressForm
+class MilestoneRows(ItemRows):
+    sheet, model, form_class = "추진일정", MilestoneProgress, _upload_form(forms.MilestoneProgressForm)
     group, items, item_field, not_this_tasks = (
         "milestone_progress",
         "milestones",
         "milestone",
         "이 과제의 일정이 아닙니다",
     )
-    status = fields.Field(attribute="status", column_name="진행 상태")
-    actual_start = fields.Field(attribute="actual_start", column_name="실제 시작일")
-    actual_end = fields.Field(attribute="actual_end", column_name="실제 완료일")
-    delay_reason = fields.Field(attribute="delay_reason", column_name="지연 사유")
 
     def _form(self, instance, data):
         data["status"] = _code(STATUS_LABELS, data.get("status"))
         return self.form_class(data=data, instance=instance, year=self.context.period.plan.year)
 
-    class Meta(OfflineRowResource.Meta):
-        model = MilestoneProgress
-        fields = ("status", "actual_start", "actual_end", "delay_reason")
 
-
-class BudgetRowResource(ItemRowResource):
-    sheet = "예산집행"
-    form_class = forms.BudgetExecutionForm
+class BudgetRows(ItemRows):
+    sheet, model, form_class = "예산집행", BudgetExecution, _upload_form(forms.BudgetExecutionForm)
     group, items, item_field, not_this_tasks = (
         "budget_executions",
         "lines",
         "budget_line",
         "이 과제의 예산 행이 아닙니다",
     )
-    spent_to_date = fields.Field(attribute="spent_to_date", column_name="지출액 누계(백만원)")
-    explanation = fields.Field(attribute="explanation", column_name="초과·부진 사유")
 
     def _owner(self, item) -> int:
         return item.table.task_id
 
-    class Meta(OfflineRowResource.Meta):
-        model = BudgetExecution
-        fields = ("spent_to_date", "explanation")
 
-
-class NarrativeRowResource(OfflineRowResource):
-    sheet = "서술"
-    form_class = forms.ReportForm
-    achievements = fields.Field(attribute="achievements", column_name="주요 추진실적")
-    problems = fields.Field(attribute="problems", column_name="문제점 및 대책")
-    next_steps = fields.Field(attribute="next_steps", column_name="향후 계획")
-    self_assessment = fields.Field(attribute="self_assessment", column_name="자체 진단")
+class NarrativeRows(SheetRows):
+    sheet, model, form_class = "서술", ProgressReport, _upload_form(forms.ReportForm)
 
     def _form(self, instance, data):
         data["self_assessment"] = _code(SELF_LABELS, data.get("self_assessment"))
         data["version"] = instance.version or 1
         return self.form_class(data={f"report-{k}": v for k, v in data.items()}, instance=instance, prefix="report")
 
-    def get_instance(self, instance_loader, row):
-        return self._report(self._task(row))
+    def _stored(self, row: Row, task: Task):
+        return self._report(task)
 
-    def init_instance(self, row=None):
-        return ProgressReport(task=self._task(row), period=self.context.period)
-
-    class Meta(OfflineRowResource.Meta):
-        model = ProgressReport
-        fields = ("achievements", "problems", "next_steps", "self_assessment")
+    def _new(self, row: Row, task: Task):
+        return ProgressReport(task=task, period=self.context.period)
 
 
-RESOURCES = [NarrativeRowResource, IndicatorRowResource, MilestoneRowResource, BudgetRowResource]
-ITEM_RESOURCES = [IndicatorRowResource, MilestoneRowResource, BudgetRowResource]
+SHEET_ROWS = [NarrativeRows, IndicatorRows, MilestoneRows, BudgetRows]
+ITEM_ROWS = [IndicatorRows, MilestoneRows, BudgetRows]
+
+
+def constraint_failures(model: type[models.Model], instances: list) -> dict[int, list[str]]:
+    """Index in ``instances`` → the names of the model's check constraints its values break, one query per
+    constraint and 500 objects (Django's own check runs one query per object)."""
+    failures: dict[int, list[str]] = defaultdict(list)
+    for constraint in model._meta.constraints:
+        if not isinstance(constraint, models.CheckConstraint):
+            continue
+        for start in range(0, len(instances), 500):
+            for index in _failing(model, constraint, instances[start : start + 500]):
+                failures[start + index].append(constraint.name)
+    return failures
+
+
+def _failing(model, constraint: models.CheckConstraint, instances: list) -> list[int]:
+    """The objects' values as a derived table named as the model's table, so that the condition compiled for
+    the model reads them; a condition that is unknown (NULL) passes, as in the database."""
+    if not instances:
+        return []
+    query = Query(model)
+    compiler = query.get_compiler(connection=connection)
+    condition, condition_params = compiler.compile(query.build_where(constraint.condition))
+    names = sorted({name for name in constraint.condition.referenced_base_fields})
+    model_fields = [model._meta.get_field(name) for name in names]
+    casts = ", ".join(
+        f"CAST(%s AS {f.cast_db_type(connection)}) AS {connection.ops.quote_name(f.column)}" for f in model_fields
+    )
+    selects = " UNION ALL ".join([f"SELECT %s AS i, {casts}"] * len(instances))
+    params = []
+    for index, instance in enumerate(instances):
+        params += [index, *(f.get_db_prep_value(getattr(instance, f.attname), connection) for f in model_fields)]
+    table = connection.ops.quote_name(model._meta.db_table)
+    sql = f"SELECT i FROM ({selects}) AS {table} WHERE NOT COALESCE(({condition}), %s)"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, *condition_params, True])
+        return [index for (index,) in cursor.fetchall()]
 
 
 # ---------------------------------------------------------------- preview and apply
-
-
-@dataclass
-class PreviewRow:
-    sheet: str
-    number: int
-    task: str
-    status: str  # 신규, 변경, 변경 없음, 오류
-    changes: list[tuple[str, str, str, str]]  # header, field, old, new (stored values)
-    errors: list[str]
 
 
 @dataclass
@@ -678,64 +784,41 @@ class Preview:
         return counts
 
 
-STATUS_OF = {"new": "신규", "update": "변경", "skip": "변경 없음"}
-
-
 def preview(*, handle: IO[bytes], user, period: ReportingPeriod) -> Preview:
-    """Dry run of the whole file: what each row would do. Refuses the file (UploadRefused) or reports row errors."""
-    period_key, datasets = read_workbook(handle)
+    """Dry run of the whole file: what each row would do. Refuses the file (UploadRefused) or reports row errors.
+    Its queries do not grow with the rows: everything a row is checked against is loaded once (``Lookups``)."""
+    period_key, sheets = read_workbook(handle)
     if period_key != period.pk:
         raise UploadRefused(f"이 파일은 {period} 양식이 아닙니다. 해당 분기의 양식을 내려받아 쓰세요.")
     context = ImportContext(
         user=user,
         period=period,
-        versions={_int(r["과제키"]): _int(r["버전"]) for r in datasets["서술"].dict if _int(r["과제키"]) is not None},
+        lookups=Lookups.load(user, period),
+        versions={_int(r["과제키"]): _int(r["버전"]) for r in sheets["서술"] if _int(r["과제키"]) is not None},
     )
     result = Preview(
-        period=period, rows=[], values=defaultdict(lambda: {r.group: {} for r in ITEM_RESOURCES}), context=context
+        period=period, rows=[], values=defaultdict(lambda: {r.group: {} for r in ITEM_ROWS}), context=context
     )
-    for resource_class in RESOURCES:
-        resource = resource_class(context=context)
-        dataset = datasets[resource.sheet]
-        outcome = resource.import_data(dataset, dry_run=True, raise_errors=False, use_transactions=False)
-        for row, row_result in zip(dataset.dict, outcome.rows, strict=True):
-            result.rows.append(_preview_row(resource, row, row_result))
-            if row_result.import_type in ("new", "update", "skip") and row_result.instance is not None:
-                _collect(result.values, resource_class, _int(row["과제키"]), row_result.instance)
+    for rows_class in SHEET_ROWS:
+        checker = rows_class(context)
+        checked = [(row, *checker.check(row)) for row in sheets[checker.sheet]]
+        valid = [(line, instance) for _, line, instance in checked if instance is not None]
+        for index, names in constraint_failures(rows_class.model, [i for _, i in valid]).items():
+            line = valid[index][0]
+            line.status, line.changes = "오류", []
+            line.errors += [f"{line.number}행: 허용되지 않는 값입니다 ({name})." for name in names]
+        for row, line, instance in checked:
+            result.rows.append(line)
+            if instance is not None and not line.errors:
+                _collect(result.values, rows_class, _int(row["과제키"]), instance)
     return result
 
 
-def _preview_row(resource, row, row_result) -> PreviewRow:
-    label = f"{row.get('연번')}. {row.get('과제명')}"
-    errors = []
-    if row_result.validation_error is not None:
-        error = row_result.validation_error
-        errors = (
-            [m for messages in error.message_dict.values() for m in messages]
-            if hasattr(error, "error_dict")
-            else list(error.messages)
-        )
-    errors += [f"{row['행']}행: 처리할 수 없는 값입니다 ({e.error})" for e in row_result.errors]
-    if errors:
-        return PreviewRow(resource.sheet, row["행"], label, "오류", [], errors)
-    changes = []
-    original = getattr(row_result, "original", None)
-    for col in SHEETS[resource.sheet]:
-        if col.role != "input":
-            continue
-        field = resource._meta.model._meta.get_field(col.attribute)
-        new = getattr(row_result.instance, col.attribute)
-        old = getattr(original, col.attribute) if original is not None else field.get_default()
-        if not services.is_same_value(field, old, new):  # the field name lets the page show a choice's label
-            changes.append((col.header, col.attribute, services.display_value(old), services.display_value(new)))
-    return PreviewRow(resource.sheet, row["행"], label, STATUS_OF[row_result.import_type], changes, [])
-
-
-def _collect(values: dict, resource_class, task_pk: int, instance) -> None:
-    if resource_class is NarrativeRowResource:
+def _collect(values: dict, rows_class, task_pk: int, instance) -> None:
+    if rows_class is NarrativeRows:
         values[task_pk].update({name: getattr(instance, name) for name in services.REPORT_FIELDS})
         return
-    group, key = resource_class.group, f"{resource_class.item_field}_id"
+    group, key = rows_class.group, f"{rows_class.item_field}_id"
     attributes = services.CHILD_FIELDS[group]
     values[task_pk][group][getattr(instance, key)] = {name: getattr(instance, name) for name in attributes}
 
@@ -781,24 +864,27 @@ def _decoded(data: dict) -> dict:
 
 
 def apply(*, pending: dict, user, period: ReportingPeriod) -> int:
-    """Apply a confirmed preview, all or nothing, through the same services as the web form."""
+    """Apply a confirmed preview, all or nothing, through the services: the reports missing at the preview
+    started in one batch, then every report saved with its history (``services.reports_save_many``)."""
     if pending.get("period") != period.pk:
         raise UploadRefused("확인할 업로드가 이 분기의 것이 아닙니다. 파일을 다시 올려 주세요.")
     entries = pending["entries"]
     reports = ProgressReport.objects.filter(pk__in=[e["report"] for e in entries if e["report"]]).in_bulk()
-    claimed = []
+    if any(e["report"] is not None and e["report"] not in reports for e in entries):
+        raise services.StaleReportError()
+    missing = [e["task"] for e in entries if e["report"] is None]
     with transaction.atomic():
-        for entry in entries:
-            if entry["report"] is None:  # no report when previewed: start it now
-                task = _tasks_for(user, period).filter(pk=entry["task"]).first()
-                if task is None:
-                    raise UploadRefused("이 파일의 과제를 보고할 권한이 없습니다.")
-                report = services.report_start(task=task, period=period, user=user)
-                claimed.append((report, report.version, entry["data"]))
-            elif entry["report"] not in reports:
-                raise services.StaleReportError()
-            else:
-                claimed.append((reports[entry["report"]], entry["version"], entry["data"]))
+        tasks = _tasks_for(user, period).filter(pk__in=missing).select_related("plan").in_bulk()
+        if len(tasks) != len(set(missing)):
+            raise UploadRefused("이 파일의 과제를 보고할 권한이 없습니다.")
+        started = services.reports_start_many(tasks=[tasks[pk] for pk in missing], period=period, user=user)
+        by_task = {report.task_id: report for report in started}
+        claimed = [
+            (by_task[e["task"]], by_task[e["task"]].version, e["data"])
+            if e["report"] is None
+            else (reports[e["report"]], e["version"], e["data"])
+            for e in entries
+        ]
         rows = _row_ids([report.pk for report, _, _ in claimed])
         items = [(report, version, _by_row_pk(_decoded(data), rows[report.pk])) for report, version, data in claimed]
         services.reports_save_many(items=items, user=user)

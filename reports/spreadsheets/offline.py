@@ -14,6 +14,7 @@ row, and every hook it offers was overridden.)
 
 import copy
 import datetime
+import functools
 import json
 import re
 import zipfile
@@ -514,8 +515,15 @@ class _WithoutRowQueries:
     def validate_unique(self):
         pass
 
-    def validate_constraints(self):
-        pass
+    def _post_clean(self):
+        # the model's full_clean, as the form calls it, but without its query per check constraint
+        self.instance.full_clean = functools.partial(
+            type(self.instance).full_clean, self.instance, validate_constraints=False
+        )
+        try:
+            super()._post_clean()
+        finally:
+            del self.instance.full_clean
 
 
 def _upload_form(form_class: type[django_forms.ModelForm]) -> type[django_forms.ModelForm]:

@@ -354,7 +354,8 @@ def _value(value: Any) -> Any:
 
 
 def formula_cells(handle: IO[bytes]) -> dict[str, set[tuple[str, int]]]:
-    """Sheet title → the cells (column letters, row) holding a formula, read from the sheets' XML."""
+    """Sheet title → the cells (column letters, row) holding a formula, read from the sheets' XML; refuses XML
+    that defusedxml would (a DTD, an undefined entity), which calamine reads past."""
     try:
         archive = zipfile.ZipFile(handle)
         parts = {title: archive.read(path) for title, path in _sheet_paths(archive).items() if title in SHEETS}

@@ -12,7 +12,6 @@ not grow with the rows. (django-import-export stays for the admin: here its dry 
 row, and every hook it offers was overridden.)
 """
 
-import copy
 import datetime
 import functools
 import json
@@ -545,6 +544,7 @@ class SheetRows:
     def __init__(self, context: ImportContext):
         self.context = context
         self.inputs = [c for c in SHEETS[self.sheet] if c.role == "input"]
+        self.form: django_forms.ModelForm | None = None
 
     def check(self, row: Row) -> tuple[PreviewRow, Any]:
         """The row's preview line, and the object with the row's values (None for a refused row)."""
@@ -552,28 +552,29 @@ class SheetRows:
             task = self._task(row)
             self._before(row, task)
             stored = self._stored(row, task)
-            original = stored if stored is not None else self._new(row, task)
-            instance = copy.copy(original)
+            instance = stored if stored is not None else self._new(row, task)
+            # the loaded object takes the row's values (each is checked once: a second row for it is refused)
+            before = {c.attribute: getattr(instance, c.attribute) for c in self.inputs}
             self._validate(instance, row)
         except ValidationError as error:
             messages = error.messages if not hasattr(error, "error_dict") else sum(error.message_dict.values(), [])
             return self._line(row, "오류", errors=messages), None
         except (TypeError, ValueError, ArithmeticError) as error:  # a value no check foresaw
             return self._line(row, "오류", errors=[f"{row['행']}행: 처리할 수 없는 값입니다 ({error})"]), None
-        unchanged = all(getattr(instance, c.attribute) == getattr(original, c.attribute) for c in self.inputs)
+        unchanged = all(getattr(instance, c.attribute) == before[c.attribute] for c in self.inputs)
         status = "변경 없음" if unchanged else "신규" if stored is None else "변경"
-        return self._line(row, status, changes=self._changes(original if stored else None, instance)), instance
+        return self._line(row, status, changes=self._changes(before if stored else None, instance)), instance
 
     def _line(self, row: Row, status: str, *, changes=(), errors=()) -> PreviewRow:
         label = f"{row.get('연번')}. {row.get('과제명')}"
         return PreviewRow(self.sheet, row["행"], label, status, list(changes), list(errors))
 
-    def _changes(self, original, instance) -> list[tuple[str, str, str, str]]:
+    def _changes(self, before: dict | None, instance) -> list[tuple[str, str, str, str]]:
         changes = []
         for col in self.inputs:
             model_field = self.model._meta.get_field(col.attribute)
             new = getattr(instance, col.attribute)
-            old = getattr(original, col.attribute) if original is not None else model_field.get_default()
+            old = before[col.attribute] if before is not None else model_field.get_default()
             if not services.is_same_value(model_field, old, new):  # the field name lets the page show a label
                 changes.append((col.header, col.attribute, services.display_value(old), services.display_value(new)))
         return changes
@@ -614,8 +615,8 @@ class SheetRows:
 
     # -- validation: the web form's rules, with the cell named in the message
     def _validate(self, instance, row: Row) -> None:
-        data = {c.attribute: _form_value(row[c.header]) for c in self.inputs}
-        form = self._form(instance, data)
+        data = self._data(instance, {c.attribute: _form_value(row[c.header]) for c in self.inputs})
+        form = self._bound(instance, data)
         if not form.is_valid():
             raise ValidationError(
                 {
@@ -627,8 +628,20 @@ class SheetRows:
             if name not in ("id", "version"):
                 setattr(instance, name, value if value is not None or name not in TEXT_FIELDS else "")
 
-    def _form(self, instance, data):
+    def _bound(self, instance, data: dict) -> django_forms.ModelForm:
+        """The sheet's form bound to this row: made once and bound to each row in turn, as building a form (a
+        deep copy of its fields) costs more than checking a row with it."""
+        if self.form is None:
+            self.form = self._make_form(instance, data)
+        else:
+            self.form.instance, self.form.data, self.form._errors = instance, data, None
+        return self.form
+
+    def _make_form(self, instance, data: dict) -> django_forms.ModelForm:
         return self.form_class(data=data, instance=instance)
+
+    def _data(self, instance, data: dict) -> dict:
+        return data
 
     def _cell(self, attribute: str, row: Row) -> str:
         columns = SHEETS[self.sheet]
@@ -694,8 +707,10 @@ class MilestoneRows(ItemRows):
         "이 과제의 일정이 아닙니다",
     )
 
-    def _form(self, instance, data):
-        data["status"] = _code(STATUS_LABELS, data.get("status"))
+    def _data(self, instance, data: dict) -> dict:
+        return {**data, "status": _code(STATUS_LABELS, data.get("status"))}
+
+    def _make_form(self, instance, data: dict) -> django_forms.ModelForm:
         return self.form_class(data=data, instance=instance, year=self.context.period.plan.year)
 
 
@@ -715,10 +730,12 @@ class BudgetRows(ItemRows):
 class NarrativeRows(SheetRows):
     sheet, model, form_class = "서술", ProgressReport, _upload_form(forms.ReportForm)
 
-    def _form(self, instance, data):
-        data["self_assessment"] = _code(SELF_LABELS, data.get("self_assessment"))
-        data["version"] = instance.version or 1
-        return self.form_class(data={f"report-{k}": v for k, v in data.items()}, instance=instance, prefix="report")
+    def _data(self, instance, data: dict) -> dict:
+        data = {**data, "self_assessment": _code(SELF_LABELS, data.get("self_assessment")), "version": instance.version}
+        return {f"report-{k}": v for k, v in data.items()}
+
+    def _make_form(self, instance, data: dict) -> django_forms.ModelForm:
+        return self.form_class(data=data, instance=instance, prefix="report")
 
     def _stored(self, row: Row, task: Task):
         return self._report(task)

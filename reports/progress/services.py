@@ -15,7 +15,7 @@ from django.conf import settings
 from django.core.exceptions import EmptyResultSet, PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F, QuerySet
+from django.db.models import F, JSONField, QuerySet, Value
 from django.utils import timezone
 
 from budgets import rules as budget_rules
@@ -443,6 +443,13 @@ def _rows_create(reports: list[ProgressReport], year: int) -> None:
     )
 
 
+def _json_param(value) -> Value:
+    """A JSON value written as one parameter per row: in a bulk insert on PostgreSQL, Django otherwise sends a
+    column as an array, which psycopg's client-side binding escapes in Python character by character (every
+    quote of every history entry: seconds for an upload of 10,000 rows)."""
+    return Value(value, output_field=JSONField())
+
+
 def active_exceptions(reports: list[ProgressReport]) -> dict[int, LateChangeException]:
     """Each report's active late-change exception (``active_exception`` for many, in one query or none)."""
     closed = [r.pk for r in reports if r.period.state == State.CLOSED]
@@ -482,7 +489,7 @@ def reports_save_many(*, items: list[tuple[ProgressReport, int, dict]], user, no
                 at=now,
                 from_status=r.status,
                 to_status=r.status,
-                changes=changes[r.pk],
+                changes=_json_param(changes[r.pk]),
                 exception=exceptions.get(r.pk),
             )
             for r in reports

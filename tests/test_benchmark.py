@@ -90,9 +90,24 @@ def test_each_pages_fair_floor_runs_every_statement_the_page_runs(synthetic_plan
         replay = benchmark.fair_floor(
             reviewer_client, spec.name, lambda: benchmark.fetch(reviewer_client, spec.url), f"/bench/floor/{spec.name}/"
         )
-        floor = benchmark.statements(lambda: benchmark.fetch(reviewer_client, f"/bench/floor/{spec.name}/"))
+        html = []
+        floor = benchmark.statements(
+            lambda: html.append(benchmark.fetch(reviewer_client, f"/bench/floor/{spec.name}/").decode())
+        )
         assert replay and benchmark.page_statements(page, floor) == [], spec.label  # nothing the page runs is left out
         assert len(floor) == len(page), spec.label  # and the floor runs nothing more
+        assert f"<p>{_rows_of(replay):,}행</p>" in html[0], spec.label  # and it fetches every row
+
+
+def _rows_of(replay: list[str]) -> int:
+    from django.db import connection
+
+    rows = 0
+    with connection.cursor() as cursor:
+        for sql in replay:
+            cursor.execute(sql)
+            rows += len(cursor.fetchall())
+    return rows
 
 
 def test_a_floor_nobody_registered_is_not_found(reviewer_client):

@@ -141,15 +141,22 @@ class Result:
     samples: list[Sample]  # the measured window only (after every login)
     logins: list[Sample]
     saves: list[Save]
-    seconds: float  # from the start of the window to the end of its last request
+    begun: float  # when every user was in (seconds since the epoch)
+    seconds: float  # the window's length
 
     @property
     def errors(self) -> int:
         return sum(not s.ok for s in self.samples + self.logins)
 
     @property
+    def completed(self) -> int:
+        """Requests finished inside the window (those still running at its end finish, and count for latency)."""
+        end = self.begun + self.seconds
+        return sum(s.start + s.seconds <= end for s in self.samples)
+
+    @property
     def rate(self) -> float:
-        return len(self.samples) / self.seconds if self.seconds else 0.0
+        return self.completed / self.seconds if self.seconds else 0.0
 
 
 def locust_command(*, url: str, users: int, seconds: float, login_allowance: float, csv: Path, user_class: str):
@@ -194,7 +201,7 @@ def run(
     finished = subprocess.run(command, env=env, cwd=root, capture_output=True, timeout=seconds + login_allowance + 90)
     if not Path(files["samples"]).exists():
         raise LoadRunRefused(f"Locust가 아무 요청도 보내지 못했습니다: {finished.stderr.decode()[-1500:]}")
-    return read_result(tag, user_class, Path(files["samples"]), Path(files["saves"]))
+    return read_result(tag, user_class, Path(files["samples"]), Path(files["saves"]), window=seconds)
 
 
 def _lines(path: Path) -> list[dict]:
@@ -203,16 +210,15 @@ def _lines(path: Path) -> list[dict]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
-def read_result(run_tag: str, user_class: str, samples_path: Path, saves_path: Path) -> Result:
+def read_result(run_tag: str, user_class: str, samples_path: Path, saves_path: Path, *, window: float) -> Result:
     lines = _lines(samples_path)
     starts = [line["start"] for line in lines if line["action"] == START]
     begun = starts[0] if starts else min((line["start"] for line in lines), default=0.0)
     every = [Sample(**line) for line in lines if line["action"] != START]
     logins = [s for s in every if s.action in LOGIN]
     samples = [s for s in every if s.action not in LOGIN]
-    end = max((s.start + s.seconds for s in samples), default=begun)
     saves = [Save(**line) for line in _lines(saves_path)]
-    return Result(run_tag, user_class, samples, logins, saves, max(end - begun, 0.0))
+    return Result(run_tag, user_class, samples, logins, saves, begun, window)
 
 
 def check_loopback(url: str) -> None:
@@ -245,7 +251,10 @@ def summary(result: Result) -> list[str]:
         p50, high = statistics.median(times) if times else 0, _percentile(times, 0.95)
         lines.append(f"| {action} | {len(samples):,} | {errors:,} | {p50 * 1000:,.0f} ms | {high * 1000:,.0f} ms |")
     lines.append("")
-    lines.append(f"처리량: {result.rate:.1f} 요청/초 ({len(result.samples):,}건 / {result.seconds:.1f}초)")
+    lines.append(
+        f"처리량: {result.rate:.1f} 요청/초 (측정 {result.seconds:g}초 안에 끝난 {result.completed:,}건; 끝날 때 "
+        f"진행 중이던 {len(result.samples) - result.completed:,}건은 지연 시간에만 포함)"
+    )
     return lines
 
 

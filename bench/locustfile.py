@@ -49,6 +49,13 @@ def _close(**_):
     _saves.close()
 
 
+def _after_everyone_in(rng: random.Random) -> None:
+    """Wait for the window; then, with a pause, start somewhere in the first pause so that not every user's
+    first request lands at the same instant (with no pause, all start together: that is the closed loop)."""
+    everyone_in.wait()
+    gevent.sleep(rng.uniform(0, SETUP["pause"]))
+
+
 def _user_ready(environment) -> None:
     """Open the window when the last user is in, and close the run ``seconds`` later."""
     if next(_ready) == SETUP["users"]:
@@ -72,7 +79,7 @@ class PortalUser(FastHttpUser):
         self.mix = [(n, w) for n, w in mix if n != "보고 저장" or self.account["reports"]]
         self._log_in()
         _user_ready(self.environment)
-        everyone_in.wait()
+        _after_everyone_in(self.rng)
 
     def _log_in(self) -> None:
         page = self.client.get("/accounts/login/", name=LOGIN[0], allow_redirects=False)
@@ -139,7 +146,7 @@ class TrivialUser(FastHttpUser):
 
     def on_start(self) -> None:
         _user_ready(self.environment)
-        everyone_in.wait()
+        _after_everyone_in(random.Random())
 
     @task
     def trivial(self) -> None:

@@ -106,7 +106,7 @@ def test_load_run_through_locust_against_a_live_server_saves_are_all_in_the_data
 
 
 def test_a_save_the_database_lacks_is_reported_missing(db):
-    result = loadrun.Result("abc12345", "PortalUser", [], [], [loadrun.Save(10**9, "[부하 abc12345 x#0 1]")], 1.0)
+    result = loadrun.Result("abc12345", "PortalUser", [], [], [loadrun.Save(10**9, "[부하 abc12345 x#0 1]")], 0.0, 1.0)
     found, missing = loadrun.verify(result)
     assert found == 0 and missing == result.saves
 
@@ -121,7 +121,8 @@ def test_window_excludes_logins_and_starts_when_everyone_is_in(tmp_path):
         {"action": "과제 표", "start": 111.0, "seconds": 1.0, "ok": False, "error": "HTTP 500"},
     ]
     (tmp_path / "s.jsonl").write_text("\n".join(json.dumps(line) for line in lines), encoding="utf-8")
-    result = loadrun.read_result("r", "PortalUser", tmp_path / "s.jsonl", tmp_path / "none.jsonl")
+    result = loadrun.read_result("r", "PortalUser", tmp_path / "s.jsonl", tmp_path / "none.jsonl", window=1.5)
     assert [s.action for s in result.samples] == ["대시보드", "과제 표"] and len(result.logins) == 1
-    assert result.seconds == 2.0 and result.rate == 1.0 and result.errors == 1
+    # the second request ends after the window: its latency counts, its completion does not
+    assert result.completed == 1 and result.rate == 1 / 1.5 and result.errors == 1
     assert loadrun.failures(result) == ["과제 표: HTTP 500"]

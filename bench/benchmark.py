@@ -42,7 +42,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from openpyxl import Workbook, load_workbook
 
-from bench import views as floors
+from bench import views as floor_views
 from bench.loadrun import post_form
 from budgets.models import BudgetAmount, BudgetColumn, BudgetLine, BudgetTable
 from initiatives.models import Department, Indicator, Milestone, Plan, Programme, StrategicArea, Task
@@ -422,10 +422,10 @@ def fair_floor(client: Client, name: str, run_page: Callable[[], Any], floor_url
     """Register the floor ``name`` with the statements the page runs; returns them (the floor view's own aside).
     ``run_page`` runs the page once more (a save leaves the report as it found it, see ``measure_save``)."""
     page = statements(run_page)
-    floors.floor_register(name, [])
+    floor_views.floor_register(name, [])
     bare = statements(lambda: fetch(client, floor_url, data))
     replay = page_statements(page, bare)
-    floors.floor_register(name, replay)
+    floor_views.floor_register(name, replay)
     return replay
 
 
@@ -632,9 +632,9 @@ def measure_import(*, plan: Plan, limit: int, repeat: int) -> tuple[int, list[fl
                 transaction.set_rollback(True)
             return seconds
 
-        figures, floors_ = alternate(upload, {"bulk_create": bulk}, repeat)
+        figures, samples = alternate(upload, {"bulk_create": bulk}, repeat)
         transaction.set_rollback(True)
-    return rows, figures, floors_["bulk_create"]
+    return rows, figures, samples["bulk_create"]
 
 
 def _bulk_floor(period: ReportingPeriod, tasks: list[int], values: dict[int, dict]) -> float:

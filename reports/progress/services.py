@@ -15,7 +15,7 @@ from django.conf import settings
 from django.core.exceptions import EmptyResultSet, PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import connection, transaction
-from django.db.models import F, QuerySet
+from django.db.models import F, QuerySet, prefetch_related_objects
 from django.utils import timezone
 
 from budgets import rules as budget_rules
@@ -237,23 +237,31 @@ def report_start(*, task: Task, period: ReportingPeriod, user, now=None) -> Prog
 
 @contextmanager
 def _claimed(report: ProgressReport, version: int):
-    """One transaction holding the report's version; on any refusal the object is reloaded as stored."""
+    """One transaction holding the report's version; on any refusal the object is reloaded as stored. Gives
+    whether the report was found as the caller read it (``_claim_version``)."""
     try:
         with transaction.atomic():
-            _claim_version(report, version)
-            yield
+            yield _claim_version(report, version)
     except Exception:
         report.refresh_from_db()
         raise
 
 
-def _claim_version(report: ProgressReport, version: int) -> None:
-    """Conditional UPDATE: only the holder of the current version may write; everyone else is stale."""
-    claimed = ProgressReport.objects.filter(pk=report.pk, version=version).update(version=F("version") + 1)
-    if not claimed:
+def _claim_version(report: ProgressReport, version: int) -> bool:
+    """Conditional UPDATE: only the holder of the current version may write; everyone else is stale.
+
+    The report and its quarter as the caller read them are kept when the UPDATE found them so (same version,
+    status and quarter state: what the checks after it judge); otherwise they are read again as stored."""
+    claim = ProgressReport.objects.filter(pk=report.pk, version=version)
+    unchanged = claim.filter(status=report.status, period__state=report.period.state)
+    if report.version == version and unchanged.update(version=F("version") + 1):
+        report.version += 1
+        return True
+    if not claim.update(version=F("version") + 1):
         raise StaleReportError()
     report.refresh_from_db()
     report.period = ReportingPeriod.objects.select_related("plan").get(pk=report.period_id)
+    return False
 
 
 def display_value(value: Any) -> str:
@@ -310,9 +318,7 @@ def _children(report: ProgressReport, *, amounts: bool = True) -> dict[str, list
     return {
         "indicator_results": list(report.indicator_results.select_related("indicator")),
         "milestone_progress": list(report.milestone_progress.select_related("milestone")),
-        "budget_executions": list(
-            executions.prefetch_related("budget_line__amounts__column") if amounts else executions
-        ),
+        "budget_executions": list(executions.prefetch_related(selectors.line_amounts()) if amounts else executions),
     }
 
 
@@ -323,17 +329,21 @@ CHILD_QUERIES = {
 }
 
 
-def _save_contents(reports: list[ProgressReport], data: dict[int, dict]) -> dict[int, list[dict]]:
+def _save_contents(
+    reports: list[ProgressReport], data: dict[int, dict], rows: dict[str, list] | None = None
+) -> dict[int, list[dict]]:
     """Apply each report's submitted values (``data``: report pk → values) to it and its own rows, reading and
-    writing the rows of all of them in a few statements; rows of other reports are never touched. The reports
-    themselves are changed in memory; the caller saves them. Returns report pk → its changes."""
+    writing the rows of all of them in a few statements; rows of other reports are never touched. ``rows``: the
+    rows (group → list, as ``_children`` reads them) when the caller has read them already under the claimed
+    version. The reports themselves are changed in memory; the caller saves them. Returns report pk → its changes."""
     changes: dict[int, list[dict]] = {r.pk: [] for r in reports}
     for report in reports:
         values = {name: data[report.pk][name] for name in REPORT_FIELDS if name in data[report.pk]}
         _apply(report, values, "", changes[report.pk])
     for group, query in CHILD_QUERIES.items():
         changed = []
-        for child in query().filter(report__in=[r.pk for r in reports]):
+        read = rows[group] if rows is not None else query().filter(report__in=[r.pk for r in reports])
+        for child in read:
             submitted = data[child.report_id].get(group, {})
             if child.pk not in submitted:
                 continue
@@ -345,8 +355,8 @@ def _save_contents(reports: list[ProgressReport], data: dict[int, dict]) -> dict
     return changes
 
 
-def _save_content(report: ProgressReport, data: dict) -> list[dict]:
-    return _save_contents([report], {report.pk: data})[report.pk]
+def _save_content(report: ProgressReport, data: dict, rows: dict[str, list] | None = None) -> list[dict]:
+    return _save_contents([report], {report.pk: data}, rows)[report.pk]
 
 
 def _record(report, *, user, action, at, from_status="", changes=None, comment="", exception=None) -> ReportEvent:
@@ -364,14 +374,22 @@ def _record(report, *, user, action, at, from_status="", changes=None, comment="
 
 
 def report_save(
-    *, report: ProgressReport, user, version: int, data: dict, evidence: EvidenceUpload | None = None, now=None
+    *,
+    report: ProgressReport,
+    user,
+    version: int,
+    data: dict,
+    evidence: EvidenceUpload | None = None,
+    rows: dict[str, list] | None = None,
+    now=None,
 ) -> ProgressReport:
     """Save a draft (or a returned report), with a file attached from the form if given. Incomplete values are
-    allowed here; submit checks them."""
+    allowed here; submit checks them. ``rows``: the report's rows as read with it at ``version`` (the form's),
+    so that they are not read again."""
     now = now or timezone.now()
-    with _claimed(report, version):
+    with _claimed(report, version) as as_read:
         exception = _ensure_editable(user, report)
-        changes = _save_content(report, data)
+        changes = _save_content(report, data, rows if as_read else None)
         report.save()
         if changes:
             _record(
@@ -425,9 +443,16 @@ def reports_save_many(*, items: list[tuple[ProgressReport, int, dict]], user, no
     return sum(1 for r in reports if changes[r.pk])
 
 
-def submit_problems(report: ProgressReport, *, today: datetime.date | None = None) -> dict[str, str]:
-    """What must be filled or explained before the report can be submitted, keyed by field."""
-    children = _children(report)
+def submit_problems(
+    report: ProgressReport, *, today: datetime.date | None = None, rows: dict[str, list] | None = None
+) -> dict[str, str]:
+    """What must be filled or explained before the report can be submitted, keyed by field. ``rows``: the
+    report's rows already in memory (as ``_children`` reads them, without the plan amounts)."""
+    if rows is None:
+        children = _children(report)
+    else:
+        children = rows
+        prefetch_related_objects(rows["budget_executions"], selectors.line_amounts())
     period = report.period
     as_of = rules.judged_on(year=period.plan.year, quarter=period.quarter, today=today or timezone.localdate())
     return {
@@ -449,7 +474,10 @@ def _narrative_problems(report: ProgressReport) -> dict[str, str]:
 def _indicator_problems(report: ProgressReport, results: list[IndicatorResult]) -> dict[str, str]:
     problems = {}
     figures = selectors.indicator_figures(
-        task_id=report.task_id, period=report.period, values={r.indicator_id: r.actual for r in results}
+        task_id=report.task_id,
+        period=report.period,
+        values={r.indicator_id: r.actual for r in results},
+        indicators=[r.indicator for r in results],
     )
     for result in results:
         key = f"indicator_results-{result.pk}"
@@ -499,15 +527,17 @@ def report_submit(
     version: int,
     data: dict | None = None,
     evidence: EvidenceUpload | None = None,
+    rows: dict[str, list] | None = None,
     now=None,
 ) -> ProgressReport:
     """Save the given values (and a file attached from the form) and submit, all or nothing: an invalid report
-    stays exactly as it was."""
+    stays exactly as it was. ``rows`` as for ``report_save``."""
     now = now or timezone.now()
-    with _claimed(report, version):
+    with _claimed(report, version) as as_read:
         exception = _ensure_editable(user, report)
-        changes = _save_content(report, data or {})
-        problems = submit_problems(report)
+        rows = rows if as_read else None
+        changes = _save_content(report, data or {}, rows)
+        problems = submit_problems(report, rows=rows)
         if problems:
             raise SubmissionInvalid(problems)
         if evidence:

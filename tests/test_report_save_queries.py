@@ -18,8 +18,8 @@ from reports.progress.forms import ReportFormBundle
 from tests.conftest import complete_data, post_data
 from tests.factories import make_task
 
-# 세션, 사용자, 역할, 부서, 보고; the three row tables; savepoint; version claim; three row updates; the report;
-# TaskRevision; history; release. Of these only the row updates and history depend on what changed.
+# Session, user, their roles and departments, the report; its three row tables; savepoint, version claim, three
+# row updates, the report, TaskRevision, history, release. Only the row updates and history depend on what changed.
 SAVE_POST = 17
 # The service given the rows the form read: savepoint, claim, three row updates, the report, TaskRevision,
 # history, release.

@@ -205,7 +205,9 @@ class ReportFormBundle:
     def __init__(self, report: ProgressReport, data=None, files=None):
         self.report = report
         year = report.period.plan.year
-        self.form = ReportForm(data, instance=report, prefix="report")
+        # A copy: validating writes the posted values into the form's instance, and the service compares them
+        # with the report as read (with the report itself, nothing would be a change and no history written).
+        self.form = ReportForm(data, instance=copy.copy(report), prefix="report")
         self.evidence_form = ReportEvidenceForm(data, files, prefix="evidence")
         self.formsets = {
             "indicator_results": IndicatorResultFormSet(

@@ -20,7 +20,7 @@ from tests.factories import make_task
 
 # 임시 저장 of the text, the rows as shown (what the load run does): session, user, the user's roles and departments,
 # the report, its three row tables; the version claim that writes the report, TaskRevision, history.
-SAVE_POST = 11
+SAVE_POST = 10
 # Each kind of row changed too: one UPDATE a kind.
 SAVE_POST_EVERY_ROW = SAVE_POST + 3
 # 제출: as SAVE_POST, and the submit checks: the lines' amounts, the indicators' target changes, earlier quarters.

@@ -7,6 +7,7 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.forms import modelformset_factory
+from django.utils.functional import cached_property
 
 from budgets import rules as budget_rules
 from gov30.korean_input import InputRefused, parse_date, parse_integer, parse_number
@@ -165,7 +166,7 @@ class RowChoiceField(forms.ModelChoiceField):
     """A row's posted id, looked up among the rows the formset has read (Django's own field runs a query per row).
     An id that is not one of them gives no row: ``ReportFormBundle.is_valid`` says so."""
 
-    def __init__(self, rows, **kwargs):
+    def __init__(self, rows: dict, **kwargs):
         super().__init__(**kwargs)
         self.rows = rows
 
@@ -176,16 +177,22 @@ class RowChoiceField(forms.ModelChoiceField):
             pk = self.queryset.model._meta.pk.to_python(value)
         except ValidationError:
             raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice") from None
-        return self.rows(pk)
+        return self.rows.get(pk)
 
 
 class ReportRowFormSet(forms.BaseModelFormSet):
     def add_fields(self, form, index):
         super().add_fields(form, index)
-        field = form.fields[self._pk_field.name]
-        form.fields[self._pk_field.name] = RowChoiceField(
-            self._existing_object, queryset=field.queryset, initial=field.initial, required=False, widget=field.widget
+        name = self.model._meta.pk.name
+        field = form.fields[name]
+        form.fields[name] = RowChoiceField(
+            self.rows_by_pk, queryset=field.queryset, initial=field.initial, required=False, widget=field.widget
         )
+
+    @cached_property
+    def rows_by_pk(self) -> dict:
+        """The rows as read (the forms' instances are the same objects), by id."""
+        return {row.pk: row for row in self.get_queryset()}
 
 
 def _formset(model, form):

@@ -18,9 +18,10 @@ from reports.progress import services
 from tests.conftest import post_data
 
 
-@pytest.fixture
-def _plan_restored_afterwards(django_db_blocker):
-    """Threads need committed data, so the database is flushed after the test; put the plan back."""
+@pytest.fixture(scope="module")
+def _plan_restored_afterwards(django_db_setup, django_db_blocker):
+    """Threads need committed data, so the database is flushed after the test; put the plan back (after the
+    flush: a module's teardown comes after its tests')."""
     yield
     with django_db_blocker.unblock():
         call_command("load_plan", verbosity=0, stdout=StringIO())
@@ -34,10 +35,12 @@ def waiting_on_a_lock() -> bool:
         return cursor.fetchone()[0] > 0
 
 
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="SQLite takes one writer at a time: the race needs row locks (runs in CI's PostgreSQL pass)",
+)
 @pytest.mark.django_db(transaction=True)
 def test_the_second_of_two_simultaneous_saves_is_refused(_plan_restored_afterwards, report, officer, monkeypatch):
-    if connection.vendor != "postgresql":
-        pytest.skip("SQLite takes one writer at a time: the race needs row locks (runs in CI's PostgreSQL pass)")
     first_holds = threading.Event()
     release = threading.Event()
     write_rows = services._write_rows

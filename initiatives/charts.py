@@ -1,15 +1,16 @@
-"""Charts of the plan (and the base every chart shares): plain numbers in, a plotly Figure out, with the same numbers as a table beside it.
+"""Charts of the plan (and the base every chart shares): plain numbers in, a plotly.js spec out, with the same
+numbers as a table beside it.
 
-No ORM here. Each chart is drawn by static/js/charts.js from JSON (no inline script), with
-plotly.js served from the portal's own static files.
+No ORM and no plotly objects here: a spec is the plain dicts and lists plotly.js reads (``data`` and ``layout``),
+checked against plotly's schema by tests/test_chart_specs.py. Building them through plotly's object model was
+two fifths of a dashboard, and its default template (7 KB) rode in every chart; what the charts share is
+``SHARED`` instead, sent once per page (``{% chart_shared %}``) and laid under each chart by static/js/charts.js.
 """
 
 import datetime
 import textwrap
 from dataclasses import dataclass
 from decimal import Decimal
-
-import plotly.graph_objects as go
 
 FONT = {"family": "Noto Sans CJK KR, Malgun Gothic, sans-serif", "size": 12}
 
@@ -34,32 +35,35 @@ DATE_AXIS = {
     ],
 }
 
+# What every chart shares, once per page: its template (Korean font, "." decimals and "," thousands, margins,
+# colours, a width that follows the page so that charts fit a phone) and plotly.js's config (the Korean toolbar,
+# responsive; no logo, and no offer to upload the chart to Plotly Cloud: the portal sends nothing outside).
+SHARED = {
+    "template": {
+        "layout": {
+            "font": FONT,
+            "separators": ".,",
+            "autosize": True,
+            "margin": {"l": 60, "r": 20, "t": 50, "b": 80},
+            "colorway": ["#0d6efd", "#fd7e14", "#198754", "#6f42c1", "#dc3545", "#20c997"],
+        }
+    },
+    "config": {"displaylogo": False, "responsive": True, "locale": "ko", "showSendToCloud": False},
+}
+
 
 @dataclass
 class Chart:
     id: str
     title: str
-    figure: go.Figure
+    spec: dict  # {"data": [trace, ...], "layout": {...}} as plotly.js reads it, for ``json_script``
     headers: list[str]
     rows: list[list]
 
-    @property
-    def spec(self) -> dict:
-        """The figure as plain data for ``json_script``: encoded once, by the page."""
-        return self.figure.to_plotly_json()
 
-
-def base_layout(title: str, **extra) -> dict:
-    """Every chart's layout: Korean font, "." decimals and "," thousands, and a width that follows the page
-    (autosize here, ``responsive`` in static/js/charts.js) so that charts fit a phone."""
-    return {
-        "title": {"text": title},
-        "font": FONT,
-        "separators": ".,",
-        "autosize": True,
-        "margin": {"l": 60, "r": 20, "t": 50, "b": 80},
-        **extra,
-    }
+def chart_spec(traces: list[dict], title: str, **layout) -> dict:
+    """A chart's own part: its traces, title and axes; the rest is ``SHARED``."""
+    return {"data": traces, "layout": {"title": {"text": title}, **layout}}
 
 
 def as_float(value: Decimal | int | None) -> float | None:
@@ -117,7 +121,7 @@ def _hover(item: GanttItem) -> str:
     return "<br>".join([*parts, *([item.late] if item.late else [])])
 
 
-def _planned_bars(items, y, colours: dict[str, str]) -> list[go.Bar]:
+def _planned_bars(items, y, colours: dict[str, str]) -> list[dict]:
     """One trace per status (its colour, its legend entry), in the order of ``colours``; "계획" without one."""
     bars = []
     for status in [*colours, ""]:
@@ -125,50 +129,53 @@ def _planned_bars(items, y, colours: dict[str, str]) -> list[go.Bar]:
         if not rows:
             continue
         bars.append(
-            go.Bar(
-                y=[pos for _, pos in rows],
-                x=[(_month_after(i.end) - i.start).days * DAY_MS for i, _ in rows],
-                base=[i.start.isoformat() for i, _ in rows],
-                orientation="h",
-                width=ROW * 1.4,
-                marker_color=colours.get(status, PLANNED_COLOUR),
-                name=f"계획 · {status}" if status else "계획",
-                hovertext=[_hover(i) for i, _ in rows],
-                hoverinfo="text",
-            )
+            {
+                "type": "bar",
+                "y": [pos for _, pos in rows],
+                "x": [(_month_after(i.end) - i.start).days * DAY_MS for i, _ in rows],
+                "base": [i.start.isoformat() for i, _ in rows],
+                "orientation": "h",
+                "width": ROW * 1.4,
+                "marker": {"color": colours.get(status, PLANNED_COLOUR)},
+                "name": f"계획 · {status}" if status else "계획",
+                "hovertext": [_hover(i) for i, _ in rows],
+                "hoverinfo": "text",
+            }
         )
     return bars
 
 
-def _actual_bars(items, y) -> list:
+def _actual_bars(items, y) -> list[dict]:
     done = [(i, pos) for i, pos in zip(items, y) if i.actual_start and i.actual_end and i.actual_end >= i.actual_start]
     late = [(i, pos) for i, pos in zip(items, y) if i.late]
     traces = []
     if done:
         traces.append(
-            go.Bar(
-                y=[pos for _, pos in done],
-                x=[((i.actual_end - i.actual_start).days + 1) * DAY_MS for i, _ in done],
-                base=[i.actual_start.isoformat() for i, _ in done],
-                orientation="h",
-                width=ROW * 0.5,
-                marker_color=ACTUAL_COLOUR,
-                name="실적(보고)",
-                hovertext=[_hover(i) for i, _ in done],
-                hoverinfo="text",
-            )
+            {
+                "type": "bar",
+                "y": [pos for _, pos in done],
+                "x": [((i.actual_end - i.actual_start).days + 1) * DAY_MS for i, _ in done],
+                "base": [i.actual_start.isoformat() for i, _ in done],
+                "orientation": "h",
+                "width": ROW * 0.5,
+                "marker": {"color": ACTUAL_COLOUR},
+                "name": "실적(보고)",
+                "hovertext": [_hover(i) for i, _ in done],
+                "hoverinfo": "text",
+            }
         )
     if late:
         traces.append(
-            go.Scatter(
-                y=[pos for _, pos in late],
-                x=[_month_after(i.end).isoformat() for i, _ in late],
-                mode="markers",
-                marker={"symbol": "x", "size": 12, "color": "#000", "line": {"color": "#fff", "width": 1}},
-                name="지연",
-                hovertext=[_hover(i) for i, _ in late],
-                hoverinfo="text",
-            )
+            {
+                "type": "scatter",
+                "y": [pos for _, pos in late],
+                "x": [_month_after(i.end).isoformat() for i, _ in late],
+                "mode": "markers",
+                "marker": {"symbol": "x", "size": 12, "color": "#000", "line": {"color": "#fff", "width": 1}},
+                "name": "지연",
+                "hovertext": [_hover(i) for i, _ in late],
+                "hoverinfo": "text",
+            }
         )
     return traces
 
@@ -186,21 +193,20 @@ def gantt(
     if year is not None:  # one year: a tick a month, the month alone; no tick of the next January
         xaxis |= {"range": [f"{year}-01-01", f"{year}-12-31 23:59"], "dtick": "M1"}
         xaxis |= {"tickformat": "%-m월", "tickformatstops": []}
-    layout = base_layout(
+    spec = chart_spec(
+        traces,
         title,
         barmode="overlay",
         xaxis=xaxis,
         yaxis={"tickvals": y, "ticktext": labels, "range": [height, 0], "automargin": True, "showgrid": False},
         legend={"orientation": "h", "yanchor": "top", "y": -0.02, "x": 0},
         height=max(300, int(height * 32) + 160),
+        margin={"t": 90},  # room for the date axis on top; the other sides as ``SHARED`` has them
     )
-    layout["margin"] = {**layout["margin"], "t": 90}
-    figure = go.Figure(traces)
-    figure.update_layout(**layout)
     if colours is None:
         rows = [[i.label, i.start.strftime("%Y-%m"), i.end.strftime("%Y-%m")] for i in items]
-        return Chart(chart_id, title, figure, ["일정", "시작", "종료"], rows)
+        return Chart(chart_id, title, spec, ["일정", "시작", "종료"], rows)
     rows = [
         [i.label, f"{i.start:%Y-%m} ~ {i.end:%Y-%m}", _actual_text(i), i.status or "–", i.late or "–"] for i in items
     ]
-    return Chart(chart_id, title, figure, ["일정", "계획", "실적(보고)", "과제 상태", "지연"], rows)
+    return Chart(chart_id, title, spec, ["일정", "계획", "실적(보고)", "과제 상태", "지연"], rows)

@@ -8,9 +8,14 @@ two fifths of a dashboard, and its default template (7 KB) rode in every chart; 
 """
 
 import datetime
+import functools
 import textwrap
 from dataclasses import dataclass
 from decimal import Decimal
+
+from django.utils.formats import localize
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
 
 FONT = {"family": "Noto Sans CJK KR, Malgun Gothic, sans-serif", "size": 12}
 
@@ -59,6 +64,20 @@ class Chart:
     spec: dict  # {"data": [trace, ...], "layout": {...}} as plotly.js reads it, for ``json_script``
     headers: list[str]
     rows: list[list]
+
+    def table_rows(self) -> SafeString:
+        """The table beside the chart, its ``<tr>``s: the row's label a header, the figures localized as a template
+        writes them (written here: a template loop per cell was most of the schedule page)."""
+        return format_html_join(
+            "",
+            "{}",
+            ((format_html(_table_row(len(cells)), label, *map(localize, cells)),) for label, *cells in self.rows),
+        )
+
+
+@functools.cache
+def _table_row(figures: int) -> str:
+    return '<tr><th scope="row">{}</th>' + '<td class="num">{}</td>' * figures + "</tr>"
 
 
 def chart_spec(traces: list[dict], title: str, **layout) -> dict:
@@ -121,46 +140,49 @@ def _hover(item: GanttItem) -> str:
     return "<br>".join([*parts, *([item.late] if item.late else [])])
 
 
-def _planned_bars(items, y, colours: dict[str, str]) -> list[dict]:
-    """One trace per status (its colour, its legend entry), in the order of ``colours``; "계획" without one."""
+def _planned_bars(rows: list[tuple], colours: dict[str, str]) -> list[dict]:
+    """One trace per status (its colour, its legend entry), in the order of ``colours``; "계획" without one.
+    ``rows`` are (item, y, hover text)."""
     bars = []
     for status in [*colours, ""]:
-        rows = [(i, pos) for i, pos in zip(items, y) if (i.status if i.status in colours else "") == status]
-        if not rows:
+        shown = [row for row in rows if (row[0].status if row[0].status in colours else "") == status]
+        if not shown:
             continue
         bars.append(
             {
                 "type": "bar",
-                "y": [pos for _, pos in rows],
-                "x": [(_month_after(i.end) - i.start).days * DAY_MS for i, _ in rows],
-                "base": [i.start.isoformat() for i, _ in rows],
+                "y": [pos for _, pos, _ in shown],
+                "x": [(_month_after(i.end) - i.start).days * DAY_MS for i, _, _ in shown],
+                "base": [i.start.isoformat() for i, _, _ in shown],
                 "orientation": "h",
                 "width": ROW * 1.4,
                 "marker": {"color": colours.get(status, PLANNED_COLOUR)},
                 "name": f"계획 · {status}" if status else "계획",
-                "hovertext": [_hover(i) for i, _ in rows],
+                "hovertext": [hover for _, _, hover in shown],
                 "hoverinfo": "text",
             }
         )
     return bars
 
 
-def _actual_bars(items, y) -> list[dict]:
-    done = [(i, pos) for i, pos in zip(items, y) if i.actual_start and i.actual_end and i.actual_end >= i.actual_start]
-    late = [(i, pos) for i, pos in zip(items, y) if i.late]
+def _actual_bars(rows: list[tuple]) -> list[dict]:
+    done = [
+        (i, pos, hover) for i, pos, hover in rows if i.actual_start and i.actual_end and i.actual_end >= i.actual_start
+    ]
+    late = [row for row in rows if row[0].late]
     traces = []
     if done:
         traces.append(
             {
                 "type": "bar",
-                "y": [pos for _, pos in done],
-                "x": [((i.actual_end - i.actual_start).days + 1) * DAY_MS for i, _ in done],
-                "base": [i.actual_start.isoformat() for i, _ in done],
+                "y": [pos for _, pos, _ in done],
+                "x": [((i.actual_end - i.actual_start).days + 1) * DAY_MS for i, _, _ in done],
+                "base": [i.actual_start.isoformat() for i, _, _ in done],
                 "orientation": "h",
                 "width": ROW * 0.5,
                 "marker": {"color": ACTUAL_COLOUR},
                 "name": "실적(보고)",
-                "hovertext": [_hover(i) for i, _ in done],
+                "hovertext": [hover for _, _, hover in done],
                 "hoverinfo": "text",
             }
         )
@@ -168,12 +190,12 @@ def _actual_bars(items, y) -> list[dict]:
         traces.append(
             {
                 "type": "scatter",
-                "y": [pos for _, pos in late],
-                "x": [_month_after(i.end).isoformat() for i, _ in late],
+                "y": [pos for _, pos, _ in late],
+                "x": [_month_after(i.end).isoformat() for i, _, _ in late],
                 "mode": "markers",
                 "marker": {"symbol": "x", "size": 12, "color": "#000", "line": {"color": "#fff", "width": 1}},
                 "name": "지연",
-                "hovertext": [_hover(i) for i, _ in late],
+                "hovertext": [hover for _, _, hover in late],
                 "hoverinfo": "text",
             }
         )
@@ -188,7 +210,8 @@ def gantt(
     reported actual span is a thin dark bar inside it, a late item is marked ✕ at its planned end, and the
     table says all of it."""
     y, labels, height = _rows_y(items)
-    traces = [*_planned_bars(items, y, colours or {}), *(_actual_bars(items, y) if colours is not None else [])]
+    rows = list(zip(items, y, [_hover(i) for i in items]))
+    traces = [*_planned_bars(rows, colours or {}), *(_actual_bars(rows) if colours is not None else [])]
     xaxis = {**DATE_AXIS, "side": "top"}
     if year is not None:  # one year: a tick a month, the month alone; no tick of the next January
         xaxis |= {"range": [f"{year}-01-01", f"{year}-12-31 23:59"], "dtick": "M1"}

@@ -157,6 +157,14 @@ class PlanDashboard:
         return self.total.samples > 0
 
     @property
+    def area_rows(self) -> list[tuple[Rollup, bool]]:
+        """The roll-up table's rows in order: each area (True) followed by its programmes."""
+        programmes = defaultdict(list)
+        for programme in self.programmes:
+            programmes[programme.key[0]].append((programme, False))
+        return [row for area in self.areas for row in [(area, True), *programmes[area.key]]]
+
+    @property
     def status_counts(self) -> list[tuple[str, int]]:
         return [(status.label, count) for status, count in self.total.status_counts.items()]
 

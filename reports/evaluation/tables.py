@@ -1,48 +1,61 @@
 import django_tables2 as tables
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import formats
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
-from reports.models import TaskAssessment
+from reports.models import ProgressReport, TaskStatus
 from reports.progress import rules
 
+STATUS = dict(TaskStatus.choices)
+REPORT_STATUS = dict(ProgressReport.Status.choices)
+SELF_ASSESSMENT = dict(ProgressReport.SelfAssessment.choices)
 
-def _title(row: TaskAssessment) -> str:
-    return format_html('<a href="{}">{}</a>', reverse("initiatives:task-detail", args=[row.task_id]), row.task.title)
 
-
-def _status(row: TaskAssessment) -> str:
+def _title(row: dict) -> str:
     return format_html(
-        '<span class="badge status-{}">{}</span><div class="small">{}</div>',
-        row.status,
-        row.get_status_display(),
-        row.explanation,
+        '<a href="{}">{}</a>', reverse("initiatives:task-detail", args=[row["task_id"]]), row["task__title"]
     )
 
 
-def _report(row: TaskAssessment) -> str:
-    if row.report_id is None:
+def _status(row: dict) -> str:
+    return format_html(
+        '<span class="badge status-{}">{}</span><div class="small">{}</div>',
+        row["status"],
+        STATUS[row["status"]],
+        row["explanation"],
+    )
+
+
+def _report(row: dict) -> str:
+    if row["report_id"] is None:
         return "없음"
-    label = f"{row.report_quarter}분기 {row.get_report_status_display()}"
-    return format_html('<a href="{}">{}</a>', reverse("reports:report-detail", args=[row.report_id]), label)
+    label = f"{row['report_quarter']}분기 {REPORT_STATUS[row['report_status']]}"
+    return format_html('<a href="{}">{}</a>', reverse("reports:report-detail", args=[row["report_id"]]), label)
 
 
-# Each column's cell from a stored row, as the page prints it (numbers localized as a template would).
+# Each column's cell from a stored row (the fields of ``READ``), as the page prints it: numbers localized as a
+# template would.
 CELLS = {
-    "number": lambda row: formats.localize(row.task.number),
+    "number": lambda row: formats.localize(row["task__number"]),
     "title": _title,
-    "department": lambda row: row.task.department.name,
+    "department": lambda row: row["task__department__name"],
     "status": _status,
-    "self_assessment": lambda row: (row.report_id and row.get_self_assessment_display()) or "–",
-    "score": lambda row: "–" if row.total is None else formats.localize(row.total),
-    "execution": lambda row: rules.percent_text(row.execution_rate),
+    "self_assessment": lambda row: SELF_ASSESSMENT.get(row["self_assessment"], "–") if row["report_id"] else "–",
+    "score": lambda row: "–" if row["total"] is None else formats.localize(row["total"]),
+    "execution": lambda row: rules.percent_text(row["execution_rate"]),
     "report": _report,
 }
+READ = (
+    *("task_id", "task__number", "task__title", "task__department__name", "status", "explanation"),
+    *("self_assessment", "total", "execution_rate", "report_id", "report_quarter", "report_status"),
+)
 
 
 class DashboardTaskTable(tables.Table):
-    """A quarter's stored assessments (``TaskAssessment``), sorted and paged by the database.
+    """A quarter's stored assessments (``TaskAssessment`` rows, only the fields ``READ``), sorted and paged by the
+    database.
 
     tables2 makes the header (sort links) and the paging; the rows are ``body_rows``, each cell made once by
     ``CELLS``: tables2's own rows resolve each cell's accessor, inspect its renderer's signature and compute its
@@ -62,6 +75,9 @@ class DashboardTaskTable(tables.Table):
         empty_text = "조건에 맞는 과제가 없습니다."
         order_by = ("number",)
         template_name = "reports/_dashboard_task_table.html"
+
+    def __init__(self, rows: QuerySet, **kwargs) -> None:
+        super().__init__(rows.values(*READ), **kwargs)
 
     def body_rows(self) -> list[SafeString]:
         """The shown page's rows as ``<tr>`` HTML, in the columns' order with their cell attributes."""

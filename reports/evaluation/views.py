@@ -66,7 +66,7 @@ def plan_dashboard(request):
     board = dashboards.plan_dashboard(
         plan=plan, tasks=selection.qs, quarter=quarter, weights=weights, status=selection.chosen("status")
     )
-    table = DashboardTaskTable(board.rows.select_related("task__department"))
+    table = DashboardTaskTable(board.rows)
     paging = {"per_page": 50, "paginator_class": CountedPaginator, "count": board.total.task_count}
     RequestConfig(request, paginate=paging).configure(table)
     context = {

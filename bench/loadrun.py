@@ -1,34 +1,40 @@
-"""A bounded load run against a running portal on loopback: logins, dashboards, task pages, report saves.
+"""A bounded load run with Locust against a running portal on loopback: logins, dashboards, task pages, saves.
 
-Each virtual user logs in through the login form first (not timed), then for ``seconds`` picks actions
-by weight with no think time. Reviewers read the dashboards, the task table and the inbox; officers read
-their 내 과제 page and the task table, and save one of their own open-quarter drafts through the real
-report form (CSRF token, version and every row field taken from the page, as a browser would). Then every
-save the server acknowledged (its redirect back to the report form) is looked up in the database: each must
-have left its history entry carrying the text that user typed.
+``manage.py load_run`` prepares the accounts and the URLs from the database, then runs Locust headless as a
+subprocess (``bench/locustfile.py``; Locust is never imported in the Django process: gevent patches the
+standard library at import). Each virtual user logs in through the login form (CSRF token and all), waits until
+every user has, then for ``seconds`` picks actions by weight, pausing ``pause`` seconds between them. Reviewers
+read the dashboards, the task table and the inbox; officers read their 내 과제 page, the task table and task pages,
+and save one of their own open-quarter drafts through the real report form (every field read from the page, as
+a browser sends it). Each request and each acknowledged save (its redirect back to the form) is written to a file;
+afterwards every acknowledged save is looked up in the database: each must have left its history entry with the
+text that user typed. In a closed-loop run a trivial Django view on the same server is loaded first, with the
+same users, so that the portal's throughput stands beside the most that server gives.
 
-Only the standard library is used on the client side (threads and ``http.client``).
+This module keeps to the standard library at import: the locustfile imports it for reading forms.
 """
 
-import http.client
-import random
+import json
+import os
 import statistics
-import threading
-import time
+import subprocess
+import sys
+import tempfile
 import uuid
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from html.parser import HTMLParser
-from urllib.parse import urlencode, urlsplit
+from pathlib import Path
+from urllib.parse import urlsplit
 
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
+LOCUSTFILE = Path(__file__).with_name("locustfile.py")
 
 
 class LoadRunRefused(Exception):
     """The run cannot start (not loopback, no accounts); the message says why in Korean."""
 
 
-# ---------------------------------------------------------------- one browser-like session
+# ---------------------------------------------------------------- reading forms as a browser submits them
 
 
 class FormReader(HTMLParser):
@@ -88,59 +94,13 @@ def post_form(html: str, field: str) -> dict[str, str] | None:
     return next((form for form in reader.forms if field in form), None)
 
 
-class Session:
-    """One virtual user: its own keep-alive connection and cookies."""
-
-    def __init__(self, base_url: str, timeout: float) -> None:
-        parts = urlsplit(base_url)
-        self.host, self.port = parts.hostname or "", parts.port or 80
-        self.timeout = timeout
-        self.cookies: dict[str, str] = {}
-        self.connection = http.client.HTTPConnection(self.host, self.port, timeout=timeout)
-
-    def request(self, method: str, path: str, form: dict[str, str] | None = None) -> tuple[int, str, bytes]:
-        """(status, Location header, body). One retry on a dropped keep-alive connection."""
-        headers = {"Host": f"{self.host}:{self.port}", "User-Agent": "gov30-load-run"}
-        if self.cookies:
-            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
-        body = urlencode(form).encode() if form is not None else None
-        if body is not None:
-            headers["Content-Type"] = "application/x-www-form-urlencoded"
-        for attempt in (1, 2):
-            try:
-                self.connection.request(method, path, body=body, headers=headers)
-                response = self.connection.getresponse()
-                data = response.read()
-                break
-            except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
-                self.connection.close()
-                if attempt == 2:
-                    raise
-        for cookie in response.headers.get_all("Set-Cookie") or []:
-            name, _, rest = cookie.partition("=")
-            self.cookies[name.strip()] = rest.split(";", 1)[0]
-        return response.status, response.headers.get("Location", ""), data
-
-    def login(self, username: str, password: str) -> None:
-        status, _, body = self.request("GET", "/accounts/login/")
-        form = post_form(body.decode(), "username") if status == 200 else None
-        if form is None:
-            raise LoadRunRefused(f"로그인 화면을 열 수 없습니다 (HTTP {status}).")
-        form.update(username=username, password=password)
-        status, location, _ = self.request("POST", "/accounts/login/", form)
-        if status != 302 or "/accounts/login/" in location:
-            raise LoadRunRefused(f"{username} 로그인 실패 (HTTP {status}).")
-
-
-# ---------------------------------------------------------------- what the users do
-
-
 @dataclass
 class Sample:
     action: str
+    start: float  # seconds since the epoch
     seconds: float
     ok: bool
-    status: int
+    error: str = ""
 
 
 @dataclass
@@ -150,13 +110,10 @@ class Save:
 
 
 @dataclass
-class User:
+class Account:
     username: str
     role: str  # "reviewer" or "officer"
     reports: list[int] = field(default_factory=list)  # open-quarter drafts this officer may save
-    samples: list[Sample] = field(default_factory=list)
-    saves: list[Save] = field(default_factory=list)
-    failures: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -170,124 +127,104 @@ class Plan:
 
 REVIEWER_MIX = [("대시보드", 40), ("부서별 대시보드", 20), ("과제 표", 25), ("검토함", 15)]
 OFFICER_MIX = [("내 과제", 25), ("과제 표", 20), ("과제 상세", 15), ("보고 저장", 40)]
+LOGIN = ("로그인 화면", "로그인")  # requests before the measured window
+START = "__start__"  # the line a run writes when every user has logged in
 
 
-def _get(session: Session, path: str) -> tuple[bool, int]:
-    status, _, _ = session.request("GET", path)
-    return status == 200, status
-
-
-def _save(session: Session, user: User, run: str, rng: random.Random) -> tuple[bool, int]:
-    """Open one of the user's drafts, change its text, press 임시 저장; ok when redirected back to the form."""
-    report_id = rng.choice(user.reports)
-    status, _, body = session.request("GET", f"/reports/{report_id}/edit/")
-    form = post_form(body.decode(), "report-version") if status == 200 else None
-    if form is None:
-        return False, status
-    marker = f"[부하 {run} {user.username} {len(user.saves) + 1}] 오프라인 점검 결과 반영"
-    form["report-achievements"] = marker
-    form["save"] = ""
-    status, location, _ = session.request("POST", f"/reports/{report_id}/edit/", form)
-    ok = status == 302 and location.rstrip("/").endswith(f"/reports/{report_id}/edit")
-    if ok:
-        user.saves.append(Save(report_id, marker))
-    return ok, status
-
-
-def _action(name: str, session: Session, user: User, plan: Plan, run: str, rng: random.Random) -> tuple[bool, int]:
-    year = f"year={plan.year}"
-    if name == "대시보드":
-        return _get(session, f"/dashboard/?{year}&quarter={rng.randint(1, 4)}")
-    if name == "부서별 대시보드":
-        return _get(session, f"/dashboard/departments/?{year}&quarter={rng.randint(1, 4)}")
-    if name == "과제 표":
-        sort = rng.choice(["-budget_total", "number", "department", "title"])
-        return _get(session, f"/tasks/?area={rng.choice(plan.areas)}&sort={sort}&page={rng.randint(1, 3)}")
-    if name == "검토함":
-        return _get(session, "/review/")
-    if name == "내 과제":
-        return _get(session, "/my/")
-    if name == "과제 상세":
-        return _get(session, f"/tasks/{rng.choice(plan.tasks)}/")
-    return _save(session, user, run, rng)
-
-
-def _work(user: User, session: Session, plan: Plan, run: str, deadline: float, seed: int) -> None:
-    rng = random.Random(seed)
-    mix = REVIEWER_MIX if user.role == "reviewer" else OFFICER_MIX
-    if not user.reports:
-        mix = [(name, weight) for name, weight in mix if name != "보고 저장"]
-    names, weights = [n for n, _ in mix], [w for _, w in mix]
-    while time.monotonic() < deadline:
-        name = rng.choices(names, weights)[0]
-        started = time.perf_counter()
-        try:
-            ok, status = _action(name, session, user, plan, run, rng)
-        except (OSError, http.client.HTTPException) as error:
-            ok, status = False, 0
-            user.failures.append(f"{name}: {error!r}")
-        user.samples.append(Sample(name, time.perf_counter() - started, ok, status))
-
-
-# ---------------------------------------------------------------- the run
+# ---------------------------------------------------------------- running Locust
 
 
 @dataclass
 class Result:
     run: str
-    users: list[User]
-    seconds: float
-    login_seconds: float
-
-    @property
-    def samples(self) -> list[Sample]:
-        return [s for u in self.users for s in u.samples]
-
-    @property
-    def saves(self) -> list[Save]:
-        return [s for u in self.users for s in u.saves]
+    users: str  # the Locust user class: PortalUser or TrivialUser
+    samples: list[Sample]  # the measured window only (after every login)
+    logins: list[Sample]
+    saves: list[Save]
+    begun: float  # when every user was in (seconds since the epoch)
+    seconds: float  # the window's length
 
     @property
     def errors(self) -> int:
-        return sum(not s.ok for s in self.samples)
+        return sum(not s.ok for s in self.samples + self.logins)
+
+    @property
+    def completed(self) -> int:
+        """Requests finished inside the window (those still running at its end finish, and count for latency)."""
+        end = self.begun + self.seconds
+        return sum(s.start + s.seconds <= end for s in self.samples)
+
+    @property
+    def rate(self) -> float:
+        return self.completed / self.seconds if self.seconds else 0.0
+
+
+def locust_command(*, url: str, users: int, seconds: float, login_allowance: float, csv: Path, user_class: str):
+    """Headless and bounded: Locust's own limit is the run plus the time allowed for logging in; the locustfile
+    ends the run ``seconds`` after the last login."""
+    limit = int(seconds + login_allowance) + 1
+    return [
+        sys.executable, "-m", "locust", "--headless", "-f", str(LOCUSTFILE), "--host", url,
+        "-u", str(users), "-r", str(users), "-t", f"{limit}s", "--stop-timeout", "30",
+        "--csv", str(csv), "--only-summary", "--loglevel", "WARNING", user_class,
+    ]  # fmt: skip
+
+
+def run(
+    *,
+    url: str,
+    accounts: list[Account],
+    password: str,
+    plan: Plan,
+    seconds: float,
+    pause: float = 0,
+    timeout: float = 120,
+    user_class: str = "PortalUser",
+    login_allowance: float = 120,
+) -> Result:
+    """One Locust run in a subprocess; its requests and acknowledged saves read back from its files."""
+    check_loopback(url)
+    work = Path(tempfile.mkdtemp(prefix="gov30-load-"))
+    tag = uuid.uuid4().hex[:8]
+    files = {"samples": str(work / "samples.jsonl"), "saves": str(work / "saves.jsonl")}
+    setup = {
+        "run": tag, "password": password, "pause": pause, "timeout": timeout, "seconds": seconds,
+        "users": len(accounts), "accounts": [asdict(a) for a in accounts], "plan": asdict(plan), **files,
+    }  # fmt: skip
+    (work / "plan.json").write_text(json.dumps(setup, ensure_ascii=False), encoding="utf-8")
+    root = str(Path(__file__).resolve().parent.parent)
+    env = {**os.environ, "GOV30_LOAD_PLAN": str(work / "plan.json"), "PYTHONPATH": root}
+    command = locust_command(
+        url=url, users=len(accounts), seconds=seconds, login_allowance=login_allowance, csv=work / "locust",
+        user_class=user_class,
+    )  # fmt: skip
+    finished = subprocess.run(command, env=env, cwd=root, capture_output=True, timeout=seconds + login_allowance + 90)
+    if not Path(files["samples"]).exists():
+        raise LoadRunRefused(f"Locust가 아무 요청도 보내지 못했습니다: {finished.stderr.decode()[-1500:]}")
+    return read_result(tag, user_class, Path(files["samples"]), Path(files["saves"]), window=seconds)
+
+
+def _lines(path: Path) -> list[dict]:
+    if not path.exists():
+        return []
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def read_result(run_tag: str, user_class: str, samples_path: Path, saves_path: Path, *, window: float) -> Result:
+    lines = _lines(samples_path)
+    starts = [line["start"] for line in lines if line["action"] == START]
+    begun = starts[0] if starts else min((line["start"] for line in lines), default=0.0)
+    every = [Sample(**line) for line in lines if line["action"] != START]
+    logins = [s for s in every if s.action in LOGIN]
+    samples = [s for s in every if s.action not in LOGIN]
+    saves = [Save(**line) for line in _lines(saves_path)]
+    return Result(run_tag, user_class, samples, logins, saves, begun, window)
 
 
 def check_loopback(url: str) -> None:
     host = urlsplit(url).hostname or ""
     if host not in LOOPBACK:
         raise LoadRunRefused(f"부하 시험은 이 컴퓨터(127.0.0.1)의 서버에만 보낼 수 있습니다: {host}")
-
-
-def _parallel(users: list[User], target: Callable[[int, User], None]) -> None:
-    threads = [threading.Thread(target=target, args=(i, u), daemon=True) for i, u in enumerate(users)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-
-
-def run(*, url: str, users: list[User], password: str, plan: Plan, seconds: float, timeout: float = 120) -> Result:
-    """Log every user in (in parallel, untimed), then let them work for ``seconds``."""
-    check_loopback(url)
-    sessions = [Session(url, timeout) for _ in users]
-    problems: list[str] = []
-
-    def log_in(i: int, user: User) -> None:
-        try:
-            sessions[i].login(user.username, password)
-        except (LoadRunRefused, OSError, http.client.HTTPException) as error:
-            problems.append(str(error))
-
-    started = time.perf_counter()
-    _parallel(users, log_in)
-    if problems:
-        raise LoadRunRefused(f"로그인하지 못한 사용자가 있습니다: {problems[0]}")
-    login_seconds = time.perf_counter() - started
-    tag = uuid.uuid4().hex[:8]
-    deadline = time.monotonic() + seconds
-    started = time.perf_counter()
-    _parallel(users, lambda i, user: _work(user, sessions[i], plan, tag, deadline, seed=i))
-    return Result(tag, users, time.perf_counter() - started, login_seconds)
 
 
 # ---------------------------------------------------------------- the report
@@ -300,6 +237,10 @@ def _percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))]
 
 
+def p95(result: Result) -> float:
+    return _percentile([s.seconds for s in result.samples], 0.95)
+
+
 def summary(result: Result) -> list[str]:
     lines = ["| 동작 | 요청 | 오류 | p50 | p95 |", "|---|---:|---:|---:|---:|"]
     actions = sorted({s.action for s in result.samples})
@@ -307,18 +248,24 @@ def summary(result: Result) -> list[str]:
         samples = [s for s in result.samples if action in (s.action, "합계")]
         times = [s.seconds for s in samples]
         errors = sum(not s.ok for s in samples)
-        p50, p95 = statistics.median(times) if times else 0, _percentile(times, 0.95)
-        lines.append(f"| {action} | {len(samples):,} | {errors:,} | {p50 * 1000:,.0f} ms | {p95 * 1000:,.0f} ms |")
-    rate = len(result.samples) / result.seconds if result.seconds else 0
+        p50, high = statistics.median(times) if times else 0, _percentile(times, 0.95)
+        lines.append(f"| {action} | {len(samples):,} | {errors:,} | {p50 * 1000:,.0f} ms | {high * 1000:,.0f} ms |")
     lines.append("")
-    lines.append(f"처리량: {rate:.1f} 요청/초 ({len(result.samples):,}건 / {result.seconds:.1f}초)")
+    lines.append(
+        f"처리량: {result.rate:.1f} 요청/초 (측정 {result.seconds:g}초 안에 끝난 {result.completed:,}건; 끝날 때 "
+        f"진행 중이던 {len(result.samples) - result.completed:,}건은 지연 시간에만 포함)"
+    )
     return lines
+
+
+def failures(result: Result, limit: int = 5) -> list[str]:
+    return [f"{s.action}: {s.error}" for s in result.logins + result.samples if not s.ok][:limit]
 
 
 # ---------------------------------------------------------------- the database side (same DATABASE_URL as the server)
 
 
-def prepare(*, users: int, reviewers: int) -> tuple[list[User], str, Plan]:
+def prepare(*, users: int, reviewers: int) -> tuple[list[Account], str, Plan]:
     """Virtual users from the synthetic accounts, one shared random password (hashed once), and the URLs.
 
     Officers are taken from departments that have open-quarter drafts or returned reports to save."""
@@ -351,10 +298,10 @@ def prepare(*, users: int, reviewers: int) -> tuple[list[User], str, Plan]:
         .order_by("username")
         .values_list("username", "departments")
     )
-    chosen = [User(name, "officer", drafts[department]) for name, department in officers[: users - reviewers]]
+    chosen = [Account(name, "officer", drafts[department]) for name, department in officers[: users - reviewers]]
     if len(chosen) < users - reviewers:
         raise LoadRunRefused(f"저장할 보고가 있는 담당자가 {len(chosen)}명뿐입니다. 더 큰 합성 계획을 만드세요.")
-    virtual = [User("synth-reviewer", "reviewer") for _ in range(reviewers)] + chosen
+    virtual = [Account("synth-reviewer", "reviewer") for _ in range(reviewers)] + chosen
     password = secrets.token_urlsafe(18)
     accounts.filter(username__in={u.username for u in virtual}).update(password=make_password(password))
     areas = list(plan.strategic_areas.values_list("pk", flat=True))

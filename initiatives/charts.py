@@ -1,15 +1,21 @@
-"""Charts of the plan (and the base every chart shares): plain numbers in, a plotly Figure out, with the same numbers as a table beside it.
+"""Charts of the plan (and the base every chart shares): plain numbers in, a plotly.js spec out, with the same
+numbers as a table beside it.
 
-No ORM here. Each chart is drawn by static/js/charts.js from JSON (no inline script), with
-plotly.js served from the portal's own static files.
+No ORM and no plotly objects here: a spec is the plain dicts and lists plotly.js reads (``data`` and ``layout``),
+checked against plotly's schema by tests/test_chart_specs.py. Building them through plotly's object model was
+two fifths of a dashboard, and its default template (7 KB) rode in every chart; what the charts share is
+``SHARED`` instead, sent once per page (``{% chart_shared %}``) and laid under each chart by static/js/charts.js.
 """
 
 import datetime
+import functools
 import textwrap
 from dataclasses import dataclass
 from decimal import Decimal
 
-import plotly.graph_objects as go
+from django.utils.formats import localize
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
 
 FONT = {"family": "Noto Sans CJK KR, Malgun Gothic, sans-serif", "size": 12}
 
@@ -34,32 +40,49 @@ DATE_AXIS = {
     ],
 }
 
+# What every chart shares, once per page: its template (Korean font, "." decimals and "," thousands, margins,
+# colours, a width that follows the page so that charts fit a phone) and plotly.js's config (the Korean toolbar,
+# responsive; no logo, and no offer to upload the chart to Plotly Cloud: the portal sends nothing outside).
+SHARED = {
+    "template": {
+        "layout": {
+            "font": FONT,
+            "separators": ".,",
+            "autosize": True,
+            "margin": {"l": 60, "r": 20, "t": 50, "b": 80},
+            "colorway": ["#0d6efd", "#fd7e14", "#198754", "#6f42c1", "#dc3545", "#20c997"],
+        }
+    },
+    "config": {"displaylogo": False, "responsive": True, "locale": "ko", "showSendToCloud": False},
+}
+
 
 @dataclass
 class Chart:
     id: str
     title: str
-    figure: go.Figure
+    spec: dict  # {"data": [trace, ...], "layout": {...}} as plotly.js reads it, for ``json_script``
     headers: list[str]
     rows: list[list]
 
-    @property
-    def spec(self) -> dict:
-        """The figure as plain data for ``json_script``: encoded once, by the page."""
-        return self.figure.to_plotly_json()
+    def table_rows(self) -> SafeString:
+        """The table beside the chart, its ``<tr>``s: the row's label a header, the figures localized as a template
+        writes them (written here: a template loop per cell was most of the schedule page)."""
+        return format_html_join(
+            "",
+            "{}",
+            ((format_html(_table_row(len(cells)), label, *map(localize, cells)),) for label, *cells in self.rows),
+        )
 
 
-def base_layout(title: str, **extra) -> dict:
-    """Every chart's layout: Korean font, "." decimals and "," thousands, and a width that follows the page
-    (autosize here, ``responsive`` in static/js/charts.js) so that charts fit a phone."""
-    return {
-        "title": {"text": title},
-        "font": FONT,
-        "separators": ".,",
-        "autosize": True,
-        "margin": {"l": 60, "r": 20, "t": 50, "b": 80},
-        **extra,
-    }
+@functools.cache
+def _table_row(figures: int) -> str:
+    return '<tr><th scope="row">{}</th>' + '<td class="num">{}</td>' * figures + "</tr>"
+
+
+def chart_spec(traces: list[dict], title: str, **layout) -> dict:
+    """A chart's own part: its traces, title and axes; the rest is ``SHARED``."""
+    return {"data": traces, "layout": {"title": {"text": title}, **layout}}
 
 
 def as_float(value: Decimal | int | None) -> float | None:
@@ -117,58 +140,64 @@ def _hover(item: GanttItem) -> str:
     return "<br>".join([*parts, *([item.late] if item.late else [])])
 
 
-def _planned_bars(items, y, colours: dict[str, str]) -> list[go.Bar]:
-    """One trace per status (its colour, its legend entry), in the order of ``colours``; "계획" without one."""
+def _planned_bars(rows: list[tuple], colours: dict[str, str]) -> list[dict]:
+    """One trace per status (its colour, its legend entry), in the order of ``colours``; "계획" without one.
+    ``rows`` are (item, y, hover text)."""
     bars = []
     for status in [*colours, ""]:
-        rows = [(i, pos) for i, pos in zip(items, y) if (i.status if i.status in colours else "") == status]
-        if not rows:
+        shown = [row for row in rows if (row[0].status if row[0].status in colours else "") == status]
+        if not shown:
             continue
         bars.append(
-            go.Bar(
-                y=[pos for _, pos in rows],
-                x=[(_month_after(i.end) - i.start).days * DAY_MS for i, _ in rows],
-                base=[i.start.isoformat() for i, _ in rows],
-                orientation="h",
-                width=ROW * 1.4,
-                marker_color=colours.get(status, PLANNED_COLOUR),
-                name=f"계획 · {status}" if status else "계획",
-                hovertext=[_hover(i) for i, _ in rows],
-                hoverinfo="text",
-            )
+            {
+                "type": "bar",
+                "y": [pos for _, pos, _ in shown],
+                "x": [(_month_after(i.end) - i.start).days * DAY_MS for i, _, _ in shown],
+                "base": [i.start.isoformat() for i, _, _ in shown],
+                "orientation": "h",
+                "width": ROW * 1.4,
+                "marker": {"color": colours.get(status, PLANNED_COLOUR)},
+                "name": f"계획 · {status}" if status else "계획",
+                "hovertext": [hover for _, _, hover in shown],
+                "hoverinfo": "text",
+            }
         )
     return bars
 
 
-def _actual_bars(items, y) -> list:
-    done = [(i, pos) for i, pos in zip(items, y) if i.actual_start and i.actual_end and i.actual_end >= i.actual_start]
-    late = [(i, pos) for i, pos in zip(items, y) if i.late]
+def _actual_bars(rows: list[tuple]) -> list[dict]:
+    done = [
+        (i, pos, hover) for i, pos, hover in rows if i.actual_start and i.actual_end and i.actual_end >= i.actual_start
+    ]
+    late = [row for row in rows if row[0].late]
     traces = []
     if done:
         traces.append(
-            go.Bar(
-                y=[pos for _, pos in done],
-                x=[((i.actual_end - i.actual_start).days + 1) * DAY_MS for i, _ in done],
-                base=[i.actual_start.isoformat() for i, _ in done],
-                orientation="h",
-                width=ROW * 0.5,
-                marker_color=ACTUAL_COLOUR,
-                name="실적(보고)",
-                hovertext=[_hover(i) for i, _ in done],
-                hoverinfo="text",
-            )
+            {
+                "type": "bar",
+                "y": [pos for _, pos, _ in done],
+                "x": [((i.actual_end - i.actual_start).days + 1) * DAY_MS for i, _, _ in done],
+                "base": [i.actual_start.isoformat() for i, _, _ in done],
+                "orientation": "h",
+                "width": ROW * 0.5,
+                "marker": {"color": ACTUAL_COLOUR},
+                "name": "실적(보고)",
+                "hovertext": [hover for _, _, hover in done],
+                "hoverinfo": "text",
+            }
         )
     if late:
         traces.append(
-            go.Scatter(
-                y=[pos for _, pos in late],
-                x=[_month_after(i.end).isoformat() for i, _ in late],
-                mode="markers",
-                marker={"symbol": "x", "size": 12, "color": "#000", "line": {"color": "#fff", "width": 1}},
-                name="지연",
-                hovertext=[_hover(i) for i, _ in late],
-                hoverinfo="text",
-            )
+            {
+                "type": "scatter",
+                "y": [pos for _, pos, _ in late],
+                "x": [_month_after(i.end).isoformat() for i, _, _ in late],
+                "mode": "markers",
+                "marker": {"symbol": "x", "size": 12, "color": "#000", "line": {"color": "#fff", "width": 1}},
+                "name": "지연",
+                "hovertext": [hover for _, _, hover in late],
+                "hoverinfo": "text",
+            }
         )
     return traces
 
@@ -181,26 +210,26 @@ def gantt(
     reported actual span is a thin dark bar inside it, a late item is marked ✕ at its planned end, and the
     table says all of it."""
     y, labels, height = _rows_y(items)
-    traces = [*_planned_bars(items, y, colours or {}), *(_actual_bars(items, y) if colours is not None else [])]
+    rows = list(zip(items, y, [_hover(i) for i in items]))
+    traces = [*_planned_bars(rows, colours or {}), *(_actual_bars(rows) if colours is not None else [])]
     xaxis = {**DATE_AXIS, "side": "top"}
     if year is not None:  # one year: a tick a month, the month alone; no tick of the next January
         xaxis |= {"range": [f"{year}-01-01", f"{year}-12-31 23:59"], "dtick": "M1"}
         xaxis |= {"tickformat": "%-m월", "tickformatstops": []}
-    layout = base_layout(
+    spec = chart_spec(
+        traces,
         title,
         barmode="overlay",
         xaxis=xaxis,
         yaxis={"tickvals": y, "ticktext": labels, "range": [height, 0], "automargin": True, "showgrid": False},
         legend={"orientation": "h", "yanchor": "top", "y": -0.02, "x": 0},
         height=max(300, int(height * 32) + 160),
+        margin={"t": 90},  # room for the date axis on top; the other sides as ``SHARED`` has them
     )
-    layout["margin"] = {**layout["margin"], "t": 90}
-    figure = go.Figure(traces)
-    figure.update_layout(**layout)
     if colours is None:
         rows = [[i.label, i.start.strftime("%Y-%m"), i.end.strftime("%Y-%m")] for i in items]
-        return Chart(chart_id, title, figure, ["일정", "시작", "종료"], rows)
+        return Chart(chart_id, title, spec, ["일정", "시작", "종료"], rows)
     rows = [
         [i.label, f"{i.start:%Y-%m} ~ {i.end:%Y-%m}", _actual_text(i), i.status or "–", i.late or "–"] for i in items
     ]
-    return Chart(chart_id, title, figure, ["일정", "계획", "실적(보고)", "과제 상태", "지연"], rows)
+    return Chart(chart_id, title, spec, ["일정", "계획", "실적(보고)", "과제 상태", "지연"], rows)

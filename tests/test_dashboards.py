@@ -72,18 +72,18 @@ def test_charts_data_matches_the_tables(plan, approved):
     board = dashboards.plan_dashboard(plan=plan, tasks=plan.tasks.all(), quarter=1, weights=annual.weights_current())
     charts = {c.id: c for c in board.charts}
     area = charts["chart-area-score"]
-    assert list(area.figure.data[0].x) == [row[0] for row in area.rows]
-    assert [("–" if y is None else f"{y}") for y in area.figure.data[0].y] == [
+    assert area.spec["data"][0]["x"] == [row[0] for row in area.rows]
+    assert [("–" if y is None else f"{y}") for y in area.spec["data"][0]["y"]] == [
         ("–" if r[1] == "–" else f"{float(r[1])}") for r in area.rows
     ]
     budget = charts["chart-budget"]
-    planned, executed = budget.figure.data
-    assert list(planned.y) == [row[1] for row in budget.rows]
-    assert "'17년" in list(planned.x)
-    idx = list(executed.x).index("'17년")
-    assert executed.y[idx] == 20000 == budget.rows[idx][2]
+    planned, executed = budget.spec["data"]
+    assert planned["y"] == [row[1] for row in budget.rows]
+    assert "'17년" in planned["x"]
+    idx = executed["x"].index("'17년")
+    assert executed["y"][idx] == 20000 == budget.rows[idx][2]
     completeness = charts["chart-completeness"]
-    by_name = {trace.name: list(trace.y) for trace in completeness.figure.data}
+    by_name = {trace["name"]: trace["y"] for trace in completeness.spec["data"]}
     assert by_name["승인"][0] == 1 and by_name["미작성"][0] == 15
     assert [row[1] for row in completeness.rows] == by_name["승인"]
     for chart in board.charts:  # every chart has its numbers as a table
@@ -97,13 +97,13 @@ def test_gantt_bars_match_the_schedule_table(client, reviewer, plan):
     milestones = list(plan.tasks.get(number=15).milestones.filter(start__year=2017))
     items = [charts.GanttItem(m.title, m.start, m.end or m.start) for m in milestones]
     chart = charts.gantt("g", "일정", items)
-    bars = chart.figure.data[0]
-    labels = dict(zip(chart.figure.layout.yaxis.tickvals, chart.figure.layout.yaxis.ticktext))
+    bars, yaxis = chart.spec["data"][0], chart.spec["layout"]["yaxis"]
+    labels = dict(zip(yaxis["tickvals"], yaxis["ticktext"]))
     # labels wrap onto lines but keep every character (whitespace aside)
-    assert ["".join(labels[y].replace("<br>", "").split()) for y in bars.y] == [
+    assert ["".join(labels[y].replace("<br>", "").split()) for y in bars["y"]] == [
         "".join(row[0].split()) for row in chart.rows
     ]
-    assert list(bars.base) == [m.start.isoformat() for m in milestones]
+    assert bars["base"] == [m.start.isoformat() for m in milestones]
 
 
 def count_queries(client, url):

@@ -25,12 +25,12 @@ def schedule(client, query: str = "") -> dict:
 
 def bars(chart, name_starts: str) -> dict[str, tuple[str, int]]:
     """Row label (whitespace folded) → (base, duration in ms) of the bars of the traces named ``name_starts``…"""
-    layout = chart.figure.layout.yaxis
-    labels = {y: "".join(text.replace("<br>", "").split()) for y, text in zip(layout.tickvals, layout.ticktext)}
+    layout = chart.spec["layout"]["yaxis"]
+    labels = {y: "".join(text.replace("<br>", "").split()) for y, text in zip(layout["tickvals"], layout["ticktext"])}
     found = {}
-    for trace in chart.figure.data:
-        if trace.type == "bar" and trace.name.startswith(name_starts):
-            for y, base, x in zip(trace.y, trace.base, trace.x):
+    for trace in chart.spec["data"]:
+        if trace["type"] == "bar" and trace["name"].startswith(name_starts):
+            for y, base, x in zip(trace["y"], trace["base"], trace["x"]):
                 found[labels[y]] = (base, x)
     return found
 
@@ -50,7 +50,7 @@ def months_of(base: str, duration_ms: int) -> list[bool]:
 def test_the_schedule_shows_the_plan_year_by_default(client, reviewer, plan):
     client.force_login(reviewer)
     chart = schedule(client)
-    assert list(chart.figure.layout.xaxis.range) == ["2017-01-01", "2017-12-31 23:59"]
+    assert chart.spec["layout"]["xaxis"]["range"] == ["2017-01-01", "2017-12-31 23:59"]
     assert chart.title.startswith("2017년 추진일정")
     for base, duration in bars(chart, "계획").values():
         start = datetime.date.fromisoformat(base[:10])
@@ -131,10 +131,11 @@ def test_late_items_are_marked_by_the_one_lateness_rule(client, reviewer, task6_
     client.force_login(reviewer)
     chart = schedule(client, "?quarter=2")
     as_of = datetime.date(2017, 6, 30)
-    marks = [t for t in chart.figure.data if t.name == "지연"]
+    marks = [t for t in chart.spec["data"] if t["name"] == "지연"]
     (mark,) = marks
-    layout = chart.figure.layout.yaxis
-    marked = {"".join(dict(zip(layout.tickvals, layout.ticktext))[y].replace("<br>", "").split()) for y in mark.y}
+    layout = chart.spec["layout"]["yaxis"]
+    labels = dict(zip(layout["tickvals"], layout["ticktext"]))
+    marked = {"".join(labels[y].replace("<br>", "").split()) for y in mark["y"]}
     expected = set()
     for progress in task6_q2.milestone_progress.select_related("milestone__task"):
         m = progress.milestone
@@ -151,13 +152,13 @@ def test_planned_bars_take_their_task_status_colour(client, reviewer, task6_q2):
     client.force_login(reviewer)
     chart = schedule(client, "?quarter=2")
     statuses = dict(TaskAssessment.objects.filter(period__quarter=2).values_list("task__number", "status"))
-    layout = chart.figure.layout.yaxis
-    labels = dict(zip(layout.tickvals, layout.ticktext))
-    for trace in chart.figure.data:
-        if trace.type == "bar" and trace.name.startswith("계획"):
-            status = TaskStatus(next(s for s in TaskStatus if trace.name == f"계획 · {s.label}"))
-            assert trace.marker.color == STATUS_COLOURS[status]
-            for y in trace.y:
+    layout = chart.spec["layout"]["yaxis"]
+    labels = dict(zip(layout["tickvals"], layout["ticktext"]))
+    for trace in chart.spec["data"]:
+        if trace["type"] == "bar" and trace["name"].startswith("계획"):
+            status = TaskStatus(next(s for s in TaskStatus if trace["name"] == f"계획 · {s.label}"))
+            assert trace["marker"]["color"] == STATUS_COLOURS[status]
+            for y in trace["y"]:
                 assert statuses[int(labels[y].split(".")[0])] == status
     assert statuses[6] != TaskStatus.UNDETERMINED  # task 6 is judged on its report, others cannot be
 

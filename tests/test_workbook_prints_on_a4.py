@@ -6,6 +6,7 @@ PDF tests skip, except in CI (CI set), where they fail.
 """
 
 import os
+import random
 import re
 import shutil
 import subprocess
@@ -17,6 +18,7 @@ from openpyxl import load_workbook
 
 from reports.evaluation import annual
 from reports.models import TaskScore
+from reports.progress import sample as sample_module
 from reports.progress.permissions import OFFICER
 from reports.progress.sample import sample_progress_load
 from reports.spreadsheets.offline import template_workbook
@@ -31,13 +33,17 @@ MIN_TEXT_PT = 7.0
 BOX_PER_PT = 1.3  # pdftotext's word box is 1.3 × the font size (measured: 14.3 pt for 11 pt text at 100 %)
 
 
-@pytest.fixture
-def sample_plan(plan, reviewer):
+def sampled(plan, reviewer):
     """The 2017 plan with the demo reports (Q1–Q3) and an evaluation run: provenance on every score."""
     officers = {d.pk: make_user(f"demo-{d.pk}", OFFICER, (d.name,)) for d in {t.department for t in plan.tasks.all()}}
     sample_progress_load(plan=plan, officers=officers, reviewer=reviewer)
     annual.evaluation_run(plan=plan, user=reviewer)
     return plan
+
+
+@pytest.fixture
+def sample_plan(plan, reviewer):
+    return sampled(plan, reviewer)
 
 
 def evaluation_file(plan, path: Path) -> Path:
@@ -194,8 +200,13 @@ def assert_prints_readably(pdf: Path) -> int:
 
 
 @pytest.mark.django_db
-def test_evaluation_workbook_prints_on_a4_readably(sample_plan, tmp_path):
-    pdf = printed(evaluation_file(sample_plan, tmp_path / "w.xlsx"))
+@pytest.mark.parametrize("draw", ["demo", "resampled"])
+def test_evaluation_workbook_prints_on_a4_readably(draw, plan, reviewer, monkeypatch, tmp_path):
+    if draw == "resampled":  # with 산출 진단 18 wide, this draw's rows grew to 250–409 pt and LibreOffice
+        # printed a blank page after 과제별 실적
+        seeded = random.Random
+        monkeypatch.setattr(sample_module.random, "Random", lambda seed: seeded(seed * 7919 + 2))
+    pdf = printed(evaluation_file(sampled(plan, reviewer), tmp_path / "w.xlsx"))
     assert assert_prints_readably(pdf) > len(SHEET_TITLES)  # the long sheets flow onto further pages
 
 

@@ -8,7 +8,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, QuerySet, Sum
+from django.db.models import Count, Max, Q, QuerySet, Sum
 
 from budgets import rules as budget_rules
 from budgets.models import BudgetAmount
@@ -23,10 +23,19 @@ from reports.progress import rules as progress_rules
 from reports.progress.services import periods_ensure
 
 
+def with_opened_quarter(plans: QuerySet[Plan]) -> QuerySet[Plan]:
+    """The plans, each with ``opened_quarter`` (the latest quarter that has opened) and how many quarters it has."""
+    opened = Max("periods__quarter", filter=~Q(periods__state=ReportingPeriod.State.SCHEDULED))
+    return plans.annotate(opened_quarter=opened, quarters=Count("periods"))
+
+
 def default_quarter(*, plan: Plan) -> int:
-    """The quarter a dashboard (and its workbook) shows when none is chosen: the latest that has opened."""
-    started = [p.quarter for p in periods_ensure(plan=plan) if p.state != ReportingPeriod.State.SCHEDULED]
-    return max(started, default=1)
+    """The quarter a dashboard (and its workbook) shows when none is chosen: the latest that has opened. Read with
+    the plan when it comes through ``with_opened_quarter`` and has its four quarters; else they are made first."""
+    if getattr(plan, "quarters", 0) < 4:
+        periods_ensure(plan=plan)
+        plan = with_opened_quarter(Plan.objects.filter(pk=plan.pk)).get()
+    return plan.opened_quarter or 1
 
 
 def _pct(value: Decimal | None) -> Decimal | None:
@@ -146,6 +155,14 @@ class PlanDashboard:
     @property
     def has_sample(self) -> bool:
         return self.total.samples > 0
+
+    @property
+    def area_rows(self) -> list[tuple[Rollup, bool]]:
+        """The roll-up table's rows in order: each area (True) followed by its programmes."""
+        programmes = defaultdict(list)
+        for programme in self.programmes:
+            programmes[programme.key[0]].append((programme, False))
+        return [row for area in self.areas for row in [(area, True), *programmes[area.key]]]
 
     @property
     def status_counts(self) -> list[tuple[str, int]]:

@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Max, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -23,10 +23,10 @@ from reports.progress.paging import paginate
 from reports.progress.services import ReportActionRefused
 
 
-def plan_and_years(request=None) -> tuple[Plan, list[int]]:
-    """The plan of the chosen ?year= (else the latest) and every plan year, read in one query."""
+def plan_and_years(request=None, plans: QuerySet[Plan] | None = None) -> tuple[Plan, list[int]]:
+    """The plan of the chosen ?year= (else the latest) among ``plans`` (all) and every plan year, in one query."""
     year = request.GET.get("year", "") if request is not None else ""
-    plans = list(Plan.objects.defer("source_text").order_by("-year"))
+    plans = list((Plan.objects.all() if plans is None else plans).defer("source_text").order_by("-year"))
     chosen = [p for p in plans if str(p.year) == year] if year.isdigit() else plans[:1]
     if not chosen:
         raise Http404("적재된 실행계획이 없습니다.")
@@ -48,7 +48,7 @@ class CountedPaginator(Paginator):
 def dashboard_selection(request) -> tuple[Plan, DashboardFilter]:
     """The reviewer's dashboard selection (plan and filter); the filter's quarter defaults to the current one."""
     permissions.ensure_reviewer(request.user)
-    plan, years = plan_and_years(request)
+    plan, years = plan_and_years(request, dashboards.with_opened_quarter(Plan.objects.all()))
     quarter = dashboards.default_quarter(plan=plan)
     return plan, DashboardFilter(request.GET, queryset=plan.tasks.all(), plan=plan, years=years, quarter=quarter)
 
@@ -66,7 +66,7 @@ def plan_dashboard(request):
     board = dashboards.plan_dashboard(
         plan=plan, tasks=selection.qs, quarter=quarter, weights=weights, status=selection.chosen("status")
     )
-    table = DashboardTaskTable(board.rows.select_related("task__department"))
+    table = DashboardTaskTable(board.rows)
     paging = {"per_page": 50, "paginator_class": CountedPaginator, "count": board.total.task_count}
     RequestConfig(request, paginate=paging).configure(table)
     context = {
@@ -98,9 +98,7 @@ def department_dashboard(request):
         "quarter": quarter,
         "pager": pager,
         "charts": [chart],
-        "has_sample": ProgressReport.objects.filter(
-            task__in=selection.qs.values("pk"), period__plan=plan, is_sample=True
-        ).exists(),
+        "has_sample": any(row.rollup.samples for row in rows),
     }
     return render(request, "reports/dashboard_departments.html", context)
 

@@ -1,10 +1,13 @@
 """Input validation of the report forms. Values that cannot be stored are refused here; what
 is merely incomplete (allowed in a draft) is checked by ``services.submit_problems`` on submit."""
 
+import copy
+
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.forms import modelformset_factory
+from django.utils.functional import cached_property
 
 from budgets import rules as budget_rules
 from gov30.korean_input import InputRefused, parse_date, parse_integer, parse_number
@@ -153,9 +156,47 @@ class BudgetExecutionForm(forms.ModelForm):
         model = BudgetExecution
         fields = ["spent_to_date", "explanation"]
 
+    def _get_validation_exclusions(self):
+        # The model's checks of spent_to_date (not negative, fits) are this field's min and max already; its
+        # CheckConstraint would be validated by a query per row.
+        return super()._get_validation_exclusions() | {"spent_to_date"}
+
+
+class RowChoiceField(forms.ModelChoiceField):
+    """A row's posted id, looked up among the rows the formset has read (Django's own field runs a query per row).
+    An id that is not one of them gives no row: ``ReportFormBundle.is_valid`` says so."""
+
+    def __init__(self, rows: dict, **kwargs):
+        super().__init__(**kwargs)
+        self.rows = rows
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        try:
+            pk = self.queryset.model._meta.pk.to_python(value)
+        except ValidationError:
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice") from None
+        return self.rows.get(pk)
+
+
+class ReportRowFormSet(forms.BaseModelFormSet):
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        name = self.model._meta.pk.name
+        field = form.fields[name]
+        form.fields[name] = RowChoiceField(
+            self.rows_by_pk, queryset=field.queryset, initial=field.initial, required=False, widget=field.widget
+        )
+
+    @cached_property
+    def rows_by_pk(self) -> dict:
+        """The rows as read (the forms' instances are the same objects), by id."""
+        return {row.pk: row for row in self.get_queryset()}
+
 
 def _formset(model, form):
-    return modelformset_factory(model, form=form, extra=0, can_delete=False, edit_only=True)
+    return modelformset_factory(model, form=form, formset=ReportRowFormSet, extra=0, can_delete=False, edit_only=True)
 
 
 IndicatorResultFormSet = _formset(IndicatorResult, IndicatorResultForm)
@@ -171,7 +212,9 @@ class ReportFormBundle:
     def __init__(self, report: ProgressReport, data=None, files=None):
         self.report = report
         year = report.period.plan.year
-        self.form = ReportForm(data, instance=report, prefix="report")
+        # A copy: validating writes the posted values into the form's instance, and the service compares them
+        # with the report as read (with the report itself, nothing would be a change and no history written).
+        self.form = ReportForm(data, instance=copy.copy(report), prefix="report")
         self.evidence_form = ReportEvidenceForm(data, files, prefix="evidence")
         self.formsets = {
             "indicator_results": IndicatorResultFormSet(
@@ -185,12 +228,13 @@ class ReportFormBundle:
             ),
             "budget_executions": BudgetExecutionFormSet(
                 data,
-                queryset=report.budget_executions.select_related("budget_line").prefetch_related(
-                    "budget_line__amounts__column"
-                ),
+                queryset=report.budget_executions.select_related("budget_line"),
                 prefix="budget_executions",
             ),
         }
+        # The rows as read, copied before validation writes the posted values into the forms' instances: what
+        # ``services.report_save`` compares the posted values with, so that it does not read them again.
+        self.rows = {group: [copy.copy(row) for row in fs.get_queryset()] for group, fs in self.formsets.items()}
 
     def is_valid(self) -> bool:
         valid = self.form.is_valid() & self.evidence_form.is_valid()

@@ -5,12 +5,13 @@ Roles are Django groups; which departments an officer belongs to is data
 for an action the user may not take is a 403.
 """
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
 
-from initiatives.models import Department, Task
+from initiatives.models import Task
 from reports.models import Evidence, ProgressReport
 
 OFFICER = "부서 담당자"
@@ -20,14 +21,19 @@ ROLES = (OFFICER, REVIEWER, ADMINISTRATOR)
 NOT_THE_WRITER = "검토자는 보고 내용을 수정할 수 없습니다. 승인 또는 반려만 할 수 있습니다."
 
 
-def _groups(user) -> set[str]:
-    if not user.is_authenticated:
-        return set()
-    cached = getattr(user, "_gov30_groups", None)
+def _memberships(user) -> tuple[set[str], set[int]]:
+    """The user's role names and department ids, read together once a request: one query (a row for each pair;
+    both lists are short)."""
+    cached = getattr(user, "_gov30_memberships", None)
     if cached is None:
-        cached = set(user.groups.values_list("name", flat=True))
-        user._gov30_groups = cached
+        pairs = list(get_user_model().objects.filter(pk=user.pk).values_list("groups__name", "departments__pk"))
+        cached = ({name for name, _ in pairs if name is not None}, {pk for _, pk in pairs if pk is not None})
+        user._gov30_memberships = cached
     return cached
+
+
+def _groups(user) -> set[str]:
+    return _memberships(user)[0] if user.is_authenticated else set()
 
 
 def is_administrator(user) -> bool:
@@ -44,13 +50,7 @@ def is_officer(user) -> bool:
 
 
 def department_ids(user) -> set[int]:
-    if not user.is_authenticated:
-        return set()
-    cached = getattr(user, "_gov30_departments", None)
-    if cached is None:
-        cached = set(Department.objects.filter(members=user).values_list("pk", flat=True))
-        user._gov30_departments = cached
-    return cached
+    return _memberships(user)[1] if user.is_authenticated else set()
 
 
 def can_write_report_content(user, task: Task) -> bool:

@@ -7,10 +7,11 @@ from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, prefetch_related_objects
 from django.utils import timezone
 
 from budgets import rules as budget_rules
+from budgets.models import BudgetAmount
 from initiatives.models import Indicator, Plan, Task
 from reports.models import IndicatorResult, ProgressReport, ReportEvent, ReportingPeriod
 from reports.progress import permissions, rules
@@ -49,13 +50,27 @@ def indicator_figure(
     return IndicatorFigure(target=target, actual=actual, rate=rate)
 
 
+def line_amounts() -> Prefetch:
+    """For budget execution rows: their line's amounts with the columns (years) ``budget_rules.available_budget``
+    reads, in one query."""
+    return Prefetch("budget_line__amounts", queryset=BudgetAmount.objects.select_related("column"))
+
+
 def indicator_figures(
-    *, task_id: int, period: ReportingPeriod, values: dict[int, Decimal | None]
+    *,
+    task_id: int,
+    period: ReportingPeriod,
+    values: dict[int, Decimal | None],
+    indicators: list[Indicator] | None = None,
 ) -> dict[int, IndicatorFigure]:
     """Indicator pk → its figure in the task's report of ``period``, for ``values`` (typed or stored) after the
-    task's earlier submitted or approved quarters. Two queries: the indicators with their target changes, the
-    earlier values."""
-    indicators = Indicator.objects.filter(pk__in=values).prefetch_related("target_changes")
+    task's earlier submitted or approved quarters. ``indicators``: those of ``values`` when already in memory
+    (the report's rows carry them). Three queries, two with ``indicators``: the indicators, their target changes,
+    the earlier values."""
+    if indicators is None:
+        indicators = Indicator.objects.filter(pk__in=values).prefetch_related("target_changes")
+    else:
+        prefetch_related_objects(indicators, "target_changes")
     earlier: dict[int, list[Decimal | None]] = {pk: [] for pk in values}
     rows = IndicatorResult.objects.filter(
         indicator__in=list(values),
@@ -228,7 +243,7 @@ def typed_figures(
         f"indicator-{pk}": {"rate": rules.percent_text(f.rate), "error": indicators.get(pk, (None, ""))[1]}
         for pk, f in figures.items()
     }
-    lines = report.budget_executions.select_related("budget_line").prefetch_related("budget_line__amounts__column")
+    lines = report.budget_executions.select_related("budget_line").prefetch_related(line_amounts())
     year = report.period.plan.year
     for execution in lines:
         key = f"line-{execution.budget_line_id}"

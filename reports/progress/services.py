@@ -15,7 +15,7 @@ from django.conf import settings
 from django.core.exceptions import EmptyResultSet, PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F, JSONField, QuerySet, Value
+from django.db.models import F, JSONField, QuerySet, Value, prefetch_related_objects
 from django.utils import timezone
 
 from budgets import rules as budget_rules
@@ -240,15 +240,22 @@ def report_start(*, task: Task, period: ReportingPeriod, user, now=None) -> Prog
 
 
 @contextmanager
-def _claimed(report: ProgressReport, version: int):
-    """One transaction holding the report's version; on any refusal the object is reloaded as stored."""
+def _stored_on_refusal(report: ProgressReport):
+    """One transaction; on any refusal the object is reloaded as stored."""
     try:
         with transaction.atomic():
-            _claim_version(report, version)
             yield
     except Exception:
         report.refresh_from_db()
         raise
+
+
+@contextmanager
+def _claimed(report: ProgressReport, version: int):
+    """One transaction holding the report's version; on any refusal the object is reloaded as stored."""
+    with _stored_on_refusal(report):
+        _claim_version(report, version)
+        yield
 
 
 def _claim_version(report: ProgressReport, version: int) -> None:
@@ -258,6 +265,23 @@ def _claim_version(report: ProgressReport, version: int) -> None:
         raise StaleReportError()
     report.refresh_from_db()
     report.period = ReportingPeriod.objects.select_related("plan").get(pk=report.period_id)
+
+
+def _write_as_read(report: ProgressReport, *, version: int, values: dict[str, Any], now) -> bool:
+    """Claim ``version`` and write the report's text and ``values`` in one UPDATE, if the report is still as the
+    caller read it (that version and status, its quarter in the same state); False, and nothing written, otherwise.
+
+    Each condition is on the report's own row or on the quarter in a subquery, never on a join of the report to
+    itself: when a concurrent claim of the row commits first, PostgreSQL checks the row's new version against
+    its own columns only, and a joined copy would still show the old version, so both claims would win."""
+    quarter = ReportingPeriod.objects.filter(pk=report.period_id, state=report.period.state)
+    claim = ProgressReport.objects.filter(pk=report.pk, version=version, status=report.status, period__in=quarter)
+    text = {name: getattr(report, name) for name in REPORT_FIELDS}
+    if report.version != version or not claim.update(version=F("version") + 1, updated_at=now, **text, **values):
+        return False
+    report.version, report.updated_at = version + 1, now
+    tasks_changed([report.task_id])  # an UPDATE sends no post_save signal
+    return True
 
 
 def display_value(value: Any) -> str:
@@ -314,9 +338,7 @@ def _children(report: ProgressReport, *, amounts: bool = True) -> dict[str, list
     return {
         "indicator_results": list(report.indicator_results.select_related("indicator")),
         "milestone_progress": list(report.milestone_progress.select_related("milestone")),
-        "budget_executions": list(
-            executions.prefetch_related("budget_line__amounts__column") if amounts else executions
-        ),
+        "budget_executions": list(executions.prefetch_related(selectors.line_amounts()) if amounts else executions),
     }
 
 
@@ -327,25 +349,43 @@ CHILD_QUERIES = {
 }
 
 
-def _save_contents(reports: list[ProgressReport], data: dict[int, dict]) -> dict[int, list[dict]]:
-    """Apply each report's submitted values (``data``: report pk → values) to it and its own rows, reading and
-    writing the rows of all of them in a few statements; rows of other reports are never touched. The reports
-    themselves are changed in memory; the caller saves them. Returns report pk → its changes."""
+def _apply_contents(
+    reports: list[ProgressReport], data: dict[int, dict], rows: dict[str, list] | None = None
+) -> tuple[dict[int, list[dict]], dict[str, list]]:
+    """Apply each report's submitted values (``data``: report pk → values) to it and its own rows, in memory; rows
+    of other reports are never touched. ``rows``: the rows (group → list, as ``_children`` reads them) when the
+    caller has read them; otherwise those of all the reports are read, one statement a kind. Returns report pk →
+    its changes, and group → the rows that changed."""
     changes: dict[int, list[dict]] = {r.pk: [] for r in reports}
     for report in reports:
         values = {name: data[report.pk][name] for name in REPORT_FIELDS if name in data[report.pk]}
         _apply(report, values, "", changes[report.pk])
+    changed: dict[str, list] = {}
     for group, query in CHILD_QUERIES.items():
-        changed = []
-        for child in query().filter(report__in=[r.pk for r in reports]):
+        read = rows[group] if rows is not None else query().filter(report__in=[r.pk for r in reports])
+        changed[group] = []
+        for child in read:
             submitted = data[child.report_id].get(group, {})
             if child.pk not in submitted:
                 continue
             child_values = {k: v for k, v in submitted[child.pk].items() if k in CHILD_FIELDS[group]}
             if _apply(child, child_values, _child_label(child), changes[child.report_id]):
-                changed.append(child)
-        if changed:
-            _upsert(changed, CHILD_FIELDS[group])
+                changed[group].append(child)
+    return changes, changed
+
+
+def _write_rows(changed: dict[str, list]) -> None:
+    """One upsert for each kind of row that changed (no signals, which rows do not have)."""
+    for group, children in changed.items():
+        if children:
+            _upsert(children, CHILD_FIELDS[group])
+
+
+def _save_contents(reports: list[ProgressReport], data: dict[int, dict]) -> dict[int, list[dict]]:
+    """``_apply_contents`` read and written in a few statements whatever the number of reports and rows. The reports
+    themselves are changed in memory; the caller saves them. Returns report pk → its changes."""
+    changes, changed = _apply_contents(reports, data)
+    _write_rows(changed)
     return changes
 
 
@@ -376,27 +416,33 @@ def _record(report, *, user, action, at, from_status="", changes=None, comment="
 
 
 def report_save(
-    *, report: ProgressReport, user, version: int, data: dict, evidence: EvidenceUpload | None = None, now=None
+    *,
+    report: ProgressReport,
+    user,
+    version: int,
+    data: dict,
+    evidence: EvidenceUpload | None = None,
+    rows: dict[str, list] | None = None,
+    now=None,
 ) -> ProgressReport:
     """Save a draft (or a returned report), with a file attached from the form if given. Incomplete values are
-    allowed here; submit checks them."""
+    allowed here; submit checks them. ``rows``: the report's rows read with ``report`` (the form's,
+    ``ReportFormBundle.rows``); while the report is still as read, neither is read again."""
     now = now or timezone.now()
-    with _claimed(report, version):
+    if rows is not None:
+        with _stored_on_refusal(report):
+            exception = _ensure_editable(user, report)
+            changes, changed = _apply_contents([report], {report.pk: data}, rows)
+            changes = changes[report.pk]
+            if _write_as_read(report, version=version, values={}, now=now):
+                _write_rows(changed)
+                _saved(report, user=user, changes=changes, exception=exception, evidence=evidence, now=now)
+                return report
+    with _claimed(report, version):  # read as stored: the caller's copy is out of date, or there is none
         exception = _ensure_editable(user, report)
         changes = _save_content(report, data)
         report.save()
-        if changes:
-            _record(
-                report,
-                user=user,
-                action=Action.SAVE,
-                at=now,
-                from_status=report.status,
-                changes=changes,
-                exception=exception,
-            )
-        if evidence:
-            _evidence_store(report, user=user, evidence=evidence, now=now, exception=exception)
+        _saved(report, user=user, changes=changes, exception=exception, evidence=evidence, now=now)
     return report
 
 
@@ -459,6 +505,22 @@ def active_exceptions(reports: list[ProgressReport]) -> dict[int, LateChangeExce
     return {e.report_id: e for e in found}  # the latest granted wins, as in active_exception
 
 
+def _saved(report: ProgressReport, *, user, changes: list[dict], exception, evidence, now) -> None:
+    """A saved report's history entry (if anything changed) and the file attached with it."""
+    if changes:
+        _record(
+            report,
+            user=user,
+            action=Action.SAVE,
+            at=now,
+            from_status=report.status,
+            changes=changes,
+            exception=exception,
+        )
+    if evidence:
+        _evidence_store(report, user=user, evidence=evidence, now=now, exception=exception)
+
+
 def reports_save_many(*, items: list[tuple[ProgressReport, int, dict]], user, now=None) -> int:
     """``report_save`` for many reports at once (an offline upload), all or nothing, in a few statements
     whatever their number: the versions are claimed together, the rows read and written in bulk, and each
@@ -499,9 +561,16 @@ def reports_save_many(*, items: list[tuple[ProgressReport, int, dict]], user, no
     return sum(1 for r in reports if changes[r.pk])
 
 
-def submit_problems(report: ProgressReport, *, today: datetime.date | None = None) -> dict[str, str]:
-    """What must be filled or explained before the report can be submitted, keyed by field."""
-    children = _children(report)
+def submit_problems(
+    report: ProgressReport, *, today: datetime.date | None = None, rows: dict[str, list] | None = None
+) -> dict[str, str]:
+    """What must be filled or explained before the report can be submitted, keyed by field. ``rows``: the
+    report's rows already in memory (as ``_children`` reads them, without the plan amounts)."""
+    if rows is None:
+        children = _children(report)
+    else:
+        children = rows
+        prefetch_related_objects(rows["budget_executions"], selectors.line_amounts())
     period = report.period
     as_of = rules.judged_on(year=period.plan.year, quarter=period.quarter, today=today or timezone.localdate())
     return {
@@ -523,7 +592,10 @@ def _narrative_problems(report: ProgressReport) -> dict[str, str]:
 def _indicator_problems(report: ProgressReport, results: list[IndicatorResult]) -> dict[str, str]:
     problems = {}
     figures = selectors.indicator_figures(
-        task_id=report.task_id, period=report.period, values={r.indicator_id: r.actual for r in results}
+        task_id=report.task_id,
+        period=report.period,
+        values={r.indicator_id: r.actual for r in results},
+        indicators=[r.indicator for r in results],
     )
     for result in results:
         key = f"indicator_results-{result.pk}"
@@ -573,35 +645,52 @@ def report_submit(
     version: int,
     data: dict | None = None,
     evidence: EvidenceUpload | None = None,
+    rows: dict[str, list] | None = None,
     now=None,
 ) -> ProgressReport:
     """Save the given values (and a file attached from the form) and submit, all or nothing: an invalid report
-    stays exactly as it was."""
+    stays exactly as it was. ``rows`` as for ``report_save``."""
     now = now or timezone.now()
-    with _claimed(report, version):
+    if rows is not None:
+        with _stored_on_refusal(report):
+            exception = _ensure_editable(user, report)
+            changes, changed = _apply_contents([report], {report.pk: data or {}}, rows)
+            changes = changes[report.pk]
+            values = _submission(report, user=user, now=now, problems=submit_problems(report, rows=rows))
+            if _write_as_read(report, version=version, values=values, now=now):
+                _write_rows(changed)
+                _submitted(
+                    report, user=user, values=values, changes=changes, exception=exception, evidence=evidence, now=now
+                )
+                return report
+    with _claimed(report, version):  # read as stored, as in report_save
         exception = _ensure_editable(user, report)
         changes = _save_content(report, data or {})
-        problems = submit_problems(report)
-        if problems:
-            raise SubmissionInvalid(problems)
-        if evidence:
-            _evidence_store(report, user=user, evidence=evidence, now=now, exception=exception)
-        from_status = report.status
-        report.status = Status.SUBMITTED
-        report.submitted_by = user
-        report.submitted_at = now
-        report.first_submitted_at = report.first_submitted_at or now
+        values = _submission(report, user=user, now=now, problems=submit_problems(report))
+        _submitted(report, user=user, values=values, changes=changes, exception=exception, evidence=evidence, now=now)
         report.save()
-        _record(
-            report,
-            user=user,
-            action=Action.SUBMIT,
-            at=now,
-            from_status=from_status,
-            changes=changes,
-            exception=exception,
-        )
     return report
+
+
+def _submission(report: ProgressReport, *, user, now, problems: dict[str, str]) -> dict[str, Any]:
+    """What submitting writes on the report; refused with the problems when there are any."""
+    if problems:
+        raise SubmissionInvalid(problems)
+    first = report.first_submitted_at or now
+    return {"status": Status.SUBMITTED, "submitted_by": user, "submitted_at": now, "first_submitted_at": first}
+
+
+def _submitted(report: ProgressReport, *, user, values: dict[str, Any], changes, exception, evidence, now) -> None:
+    """The file attached with the submission (recorded while the report is still a draft), then the submission's
+    ``values`` on the report in memory and its history entry."""
+    if evidence:
+        _evidence_store(report, user=user, evidence=evidence, now=now, exception=exception)
+    from_status = report.status
+    for name, value in values.items():
+        setattr(report, name, value)
+    _record(
+        report, user=user, action=Action.SUBMIT, at=now, from_status=from_status, changes=changes, exception=exception
+    )
 
 
 # What a reviewer can do with a report in each state (the period must not be 확정).

@@ -1,8 +1,9 @@
 """Whatever a stored assessment was computed from, when it changes, marks the task's rows out of date.
 
 Signals, not calls in each writer, because plan data is also changed by the admin, django-import-export
-and ``load_plan``; report writes all go through ``ProgressReport.save`` in ``reports.progress.services`` (child rows
-are saved with their report). Bulk writes bypass signals and call ``services.tasks_changed`` themselves.
+and ``load_plan``; report writes all go through ``reports.progress.services`` (child rows are saved with their
+report). Writes that send no signal (bulk writes, the form's save that claims and writes the report in one
+UPDATE) call ``services.tasks_changed`` themselves.
 """
 
 from django.db.models.signals import post_delete, post_save

@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import prefetch_related_objects
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -83,14 +84,15 @@ def _annotate_rows(bundle: ReportFormBundle) -> None:
         task_id=report.task_id,
         period=report.period,
         values={f.instance.indicator_id: f.instance.actual for f in indicator_forms},
+        indicators=[f.instance.indicator for f in indicator_forms],
     )
     for form in indicator_forms:
         form.figure = figures[form.instance.indicator_id]
         form.off_target = rules.is_off_target(form.figure.rate)
     year = report.period.plan.year
-    for form in bundle.formsets["budget_executions"].forms:
-        if form.instance.pk is None:
-            continue
+    budget_forms = [f for f in bundle.formsets["budget_executions"].forms if f.instance.pk is not None]
+    prefetch_related_objects([f.instance for f in budget_forms], selectors.line_amounts())
+    for form in budget_forms:
         amounts = list(form.instance.budget_line.amounts.all())
         form.available = budget_rules.available_budget(amounts=amounts, year=year)
         spent = form.instance.spent_to_date
@@ -130,7 +132,12 @@ def report_edit(request, pk: int):
     service = services.report_submit if submit else services.report_save
     try:
         service(
-            report=report, user=request.user, version=bundle.version, data=bundle.data(), evidence=bundle.evidence()
+            report=report,
+            user=request.user,
+            version=bundle.version,
+            data=bundle.data(),
+            evidence=bundle.evidence(),
+            rows=bundle.rows,
         )
     except services.SubmissionInvalid as invalid:
         bundle.add_problems(invalid.problems)

@@ -15,8 +15,9 @@ from initiatives.models import Plan
 
 class Command(BaseCommand):
     help = (
-        "합성 계획으로 대시보드·과제 표·평가 엑셀·엑셀 가져오기를 재고, 같은 실행에서 잰 바닥값(원시 SQL, "
-        "openpyxl 원시 덤프, bulk_create) 옆에 표로 출력합니다. 크기마다 데이터베이스를 비우므로(flush) "
+        "합성 계획으로 대시보드·부서별 현황·추진일정·과제 표·보고 저장·평가 엑셀·엑셀 가져오기를 재고, 같은 실행에서 "
+        "번갈아 잰 바닥값(같은 SQL을 재실행하는 공정 바닥값, 원시 SQL, openpyxl·XlsxWriter 원시 덤프, bulk_create) "
+        "옆에 중앙값과 범위로 출력합니다. 크기마다 데이터베이스를 비우므로(flush) "
         "시험용 데이터베이스에서만 실행하세요: 실제 계획이 있으면 거부합니다."
     )
 
@@ -24,10 +25,19 @@ class Command(BaseCommand):
         parser.add_argument("--sizes", default="16,1000,10000", help="계획 한 해의 과제 수 목록 (쉼표로 구분)")
         parser.add_argument("--years", type=int, default=3, help="크기마다 만들 계획 연도 수 (기본 3)")
         parser.add_argument("--seed", type=int, default=1)
-        parser.add_argument("--repeat", type=int, default=3, help="화면·SQL 측정 반복 횟수 (중앙값)")
-        parser.add_argument("--import-rows", type=int, default=benchmark.IMPORT_ROWS)
+        parser.add_argument(
+            "--repeat",
+            type=int,
+            default=3,
+            help="측정값과 바닥값을 번갈아 재는 회차 수 (기본 3, 준비 1회 별도; 중앙값)",
+        )
+        parser.add_argument(
+            "--import-rows",
+            default=",".join(str(n) for n in benchmark.IMPORT_ROWS),
+            help="엑셀 가져오기 행 수 목록 (쉼표로 구분, 기본 1000,10000; 계획이 작으면 그 계획의 행 수까지)",
+        )
         parser.add_argument("--skip-exports", action="store_true", help="평가 엑셀 측정을 건너뜁니다")
-        parser.add_argument("--child", choices=["workbook", "raw"], help=argparse.SUPPRESS)
+        parser.add_argument("--child", choices=list(benchmark.EXPORTS), help=argparse.SUPPRESS)
         parser.add_argument("--year", type=int, help=argparse.SUPPRESS)
 
     def handle(self, *args, **options):
@@ -45,8 +55,12 @@ class Command(BaseCommand):
                 "실행하세요."
             )
         sizes = [int(s) for s in options["sizes"].split(",") if s.strip()]
+        if options["repeat"] < 1:
+            raise CommandError("--repeat는 1 이상이어야 합니다 (정직한 중앙값에는 3 이상).")
         measure = benchmark.Settings(
-            repeat=options["repeat"], import_rows=options["import_rows"], exports=not options["skip_exports"]
+            repeat=options["repeat"],
+            import_rows=tuple(int(n) for n in options["import_rows"].split(",") if n.strip()),
+            exports=not options["skip_exports"],
         )
         self.stdout.write(f"기계: {benchmark.machine()}")
         rows = []

@@ -75,6 +75,7 @@ def assert_cell(cell, value, column: Column) -> None:
     if isinstance(value, str):
         assert cell.alignment.wrap_text and cell.number_format == "General", cell.coordinate
         assert cell.data_type == ("s" if value else "n"), cell.coordinate  # text, never a formula
+        assert cell.hyperlink is None, cell.coordinate  # nor a link
     else:
         assert cell.number_format == FORMATS[column.kind] and not cell.alignment.wrap_text, cell.coordinate
 
@@ -189,12 +190,13 @@ def test_each_kind_of_value_is_written_as_its_column_says():
     rows = [
         [1, "=1+1", 36025, Decimal("87.25"), 0.5, datetime.date(2017, 3, 31), aware],
         [2, "가나다 라마바 사아자 차카타 파하", None, None, None, None, None],
+        [5, "https://data.seoul.go.kr", None, None, None, None, None],
         [3, "", 0, Decimal("0"), 1.2, None, None],
         [4, "@SUM(A1)\n-1\n+2", -5, None, 0, None, None],
     ]
     sheet = Sheet("시험", columns, rows, notes=["=제목", "단위: 백만원"])
     seen = assert_as_defined(read_back([sheet])["시험"], sheet)
-    assert seen == {"rows": 4, "tall": 2, "kinds": {"int", "money", "decimal", "pct", "date", "datetime"}}
+    assert seen == {"rows": 5, "tall": 3, "kinds": {"int", "money", "decimal", "pct", "date", "datetime"}}
 
 
 def test_an_empty_sheet_keeps_its_header_and_filter():

@@ -176,6 +176,11 @@ def test_the_written_workbook_is_what_the_row_generators_define(plan, reviewer, 
     assert [[c.value for c in r] for ws in whole for r in ws] == [[c.value for c in r] for ws in book for r in ws]
 
 
+# XlsxWriter copies text that looks like its own rich-string markup into the sheet unescaped: this would
+# plant a formula cell next to it
+MARKUP = '<r><t>x</t></r></is></c><c r="C9"><f>HYPERLINK("http://evil","클릭")</f></c><c r="D9" t="inlineStr"><is><r><t>y</t></r>'
+
+
 def test_each_kind_of_value_is_written_as_its_column_says():
     aware = datetime.datetime(2017, 3, 31, 9, 5, tzinfo=datetime.timezone(datetime.timedelta(hours=9)))
     columns = [
@@ -191,12 +196,13 @@ def test_each_kind_of_value_is_written_as_its_column_says():
         [1, "=1+1", 36025, Decimal("87.25"), 0.5, datetime.date(2017, 3, 31), aware],
         [2, "가나다 라마바 사아자 차카타 파하", None, None, None, None, None],
         [5, "https://data.seoul.go.kr", None, None, None, None, None],
+        [6, MARKUP, None, None, None, None, None],
         [3, "", 0, Decimal("0"), 1.2, None, None],
         [4, "@SUM(A1)\n-1\n+2", -5, None, 0, None, None],
     ]
     sheet = Sheet("시험", columns, rows, notes=["=제목", "단위: 백만원"])
     seen = assert_as_defined(read_back([sheet])["시험"], sheet)
-    assert seen == {"rows": 5, "tall": 3, "kinds": {"int", "money", "decimal", "pct", "date", "datetime"}}
+    assert seen == {"rows": 6, "tall": 4, "kinds": {"int", "money", "decimal", "pct", "date", "datetime"}}
 
 
 def test_an_empty_sheet_keeps_its_header_and_filter():

@@ -89,8 +89,8 @@ def text_lines(text: str, width: float) -> int:
     """How many lines ``text`` wraps to in a column ``width`` units wide: words wrap at spaces, a word wider
     than the column breaks, and each line break starts a line."""
     room = max(width - 1, 1)  # a cell's padding takes about a unit
-    if "\n" not in text and _units(text) <= room:
-        return 1
+    if "\n" not in text and (len(text) + len(text.encode("utf-8"))) // 2 <= room:  # _units without the call
+        return 1  # most texts
     lines = 0
     for paragraph in text.split("\n"):
         lines, used = lines + 1, 0
@@ -142,6 +142,19 @@ class Book:
         self.workbook.close()
 
 
+def write_text(ws, row: int, col: int, text: str, cell_format) -> None:
+    """Text as text: never a formula or a link (``write_string``, never ``write``), and never markup. XlsxWriter
+    copies a text that starts with ``<r>`` and ends with ``</r>`` into the sheet's XML unescaped, as a rich
+    string it made itself: written as plain runs instead (a rich string needs three), it is escaped like any
+    other text."""
+    if text.startswith("<r>") and text.endswith("</r>"):
+        ws.write_rich_string(row, col, text[:1], text[1:2], text[2:], cell_format)
+    elif text:
+        ws.write_string(row, col, text, cell_format)
+    else:  # an empty text keeps its format
+        ws.write_blank(row, col, None, cell_format)
+
+
 class SheetWriter:
     """One sheet being written: widths, panes and the print setup first, then the notes (one line each,
     running on over the empty cells to their right), the bold header row, the rows as they come, each as tall
@@ -158,48 +171,45 @@ class SheetWriter:
         ws.freeze_panes(sheet.header_row, 0)
         _print_setup(ws, header_row=sheet.header_row)
         for row, note in enumerate(sheet.notes):
-            ws.write_string(row, 0, escape_text(note), book.title if row == 0 else None)
+            write_text(ws, row, 0, escape_text(note), book.title if row == 0 else None)
         self.row = sheet.header_row - 1  # the last row written, counted from 0 as XlsxWriter does
-        self._fit(self.row, [c.header for c in sheet.columns])
         for index, column in enumerate(sheet.columns):
-            ws.write_string(self.row, index, column.header, book.header)
-
-    def _fit(self, row: int, values: list[Any]) -> None:
-        lines = row_lines(values, self.sheet.columns)
-        if lines > 1:
-            self.ws.set_row(row, row_height(lines))
+            write_text(ws, self.row, index, column.header, book.header)
+        self._fit(row_lines([c.header for c in sheet.columns], sheet.columns))
 
     def extend(self, rows: Iterable[list[Any]]) -> None:
-        columns = self.sheet.columns
+        ws, columns, text = self.ws, self.sheet.columns, self.book.text
+        formats = [self.book.number[column.kind] for column in columns]
         for values in rows:
-            values = [escape_text(v) if isinstance(v, str) else v for v in values]
             self.row += 1
-            self._fit(self.row, values)
+            lines = 1
             for index, (value, column) in enumerate(zip(values, columns, strict=True)):
-                self._put(index, value, column)
-            self._forget_written_row()
+                if isinstance(value, str):
+                    value = escape_text(value)
+                    lines = max(lines, text_lines(value, column.width))
+                    write_text(ws, self.row, index, value, text)
+                elif isinstance(value, datetime.date):
+                    ws.write_datetime(self.row, index, value, formats[index])
+                elif value is not None:
+                    ws.write_number(
+                        self.row, index, float(value) if isinstance(value, Decimal) else value, formats[index]
+                    )
+            self._fit(lines)
             self.count += 1
 
-    def _forget_written_row(self) -> None:
-        """XlsxWriter has written the rows before the one it holds, but keeps every row's height (for placing
-        images, which these sheets have none of): forgotten, memory stays flat (XlsxWriter 3.x, pinned < 4)."""
+    def _fit(self, lines: int) -> None:
+        """The row just written as tall as its text: XlsxWriter writes a row out when the next begins. It keeps
+        every row's height (for placing images, which these sheets have none of) unless told otherwise: the
+        rows before it are forgotten, and memory stays flat (XlsxWriter 3.x, pinned < 4)."""
+        if lines > 1:
+            self.ws.set_row(self.row, row_height(lines))
         written = self.ws.previous_row - 1
         self.ws.row_info.pop(written, None)
         self.ws.row_sizes.pop(written, None)
 
-    def _put(self, index: int, value: Any, column: Column) -> None:
-        if isinstance(value, str):  # never a formula, whatever the text; an empty text keeps its format
-            (self.ws.write_string if value else self.ws.write_blank)(self.row, index, value, self.book.text)
-        elif isinstance(value, datetime.date):
-            self.ws.write_datetime(self.row, index, value, self.book.number[column.kind])
-        elif value is not None:
-            number = float(value) if isinstance(value, Decimal) else value
-            self.ws.write_number(self.row, index, number, self.book.number[column.kind])
-
     def close(self) -> None:
-        self.ws.autofilter(
-            self.sheet.header_row - 1, 0, self.sheet.header_row - 1 + max(self.count, 1), len(self.sheet.columns) - 1
-        )
+        header, width = self.sheet.header_row - 1, len(self.sheet.columns)
+        self.ws.autofilter(header, 0, header + max(self.count, 1), width - 1)
 
 
 def write_sheets(path: str | IO[bytes], sheets: Iterable[Sheet], *, title: str, created: datetime.datetime) -> None:

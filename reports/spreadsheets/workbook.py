@@ -22,7 +22,7 @@ from reports.evaluation.dashboards import PlanRollups, plan_rollups
 from reports.models import Evaluation, ReportEvent, TaskStatus
 from reports.progress import rules
 from reports.progress.selectors import period_start
-from reports.spreadsheets.xlsx import Column, Sheet, SheetWriter, new_workbook
+from reports.spreadsheets.xlsx import Column, Sheet, write_sheets
 
 SHEET_TITLES = ["요약", "과제별 실적", "성과지표", "추진일정", "예산", "평가 결과", "산출 근거", "마감 후 변경"]
 
@@ -55,9 +55,9 @@ def _rate(value) -> float | None:
     return None if value is None else float(value)
 
 
-def summary_sheet(rollups: PlanRollups | None, quarter: int, title: str) -> Sheet:
+def summary_sheet(rollups: PlanRollups, quarter: int, title: str) -> Sheet:
     """Roll-ups by area and programme of the selected tasks as of ``quarter`` (as on the dashboard)."""
-    areas, programmes = (rollups.areas, rollups.programmes) if rollups else ([], [])
+    areas, programmes = rollups.areas, rollups.programmes
 
     def rows() -> Iterator[list]:
         for area in areas:
@@ -442,38 +442,32 @@ def _slices(selection: WorkbookFilter) -> Iterator[tuple[QuerySet, PlanData]]:
         yield tasks, plan_data(plan=selection.plan, tasks=tasks)
 
 
+def evaluation_sheets(selection: WorkbookFilter, title: str) -> Iterator[Sheet]:
+    """The workbook's sheets in the order they are written; a sheet of tasks comes in one part per slice."""
+    plan = selection.plan
+    rollups = plan_rollups(
+        stored_judging_missing(plan=plan, tasks=selection.tasks(), weights=weights_current()), quarter=selection.quarter
+    )
+    yield summary_sheet(rollups, selection.quarter, title)
+    for tasks, data in _slices(selection):
+        yield task_quarter_sheet(data, explanations(plan=plan, tasks=tasks))
+        yield indicator_sheet(data)
+        yield milestone_sheet(data)
+        yield budget_sheet(data, selection.quarter)
+    task_ids = selection.tasks().values("pk")
+    yield evaluation_sheet(plan, task_ids)
+    yield provenance_sheet(plan, task_ids)
+    yield late_change_sheet(plan, task_ids)
+
+
+def workbook_title(selection: WorkbookFilter) -> str:
+    return f"{selection.plan.title} 평가 자료 ({selection.describe()})"
+
+
 def evaluation_workbook(path, selection: WorkbookFilter, *, now=None) -> None:
     """Write the evaluation workbook for ``selection`` to ``path`` (a file name or a binary file).
 
     Assessments are the stored ones (``reports.evaluation.assessments``), as on the dashboard."""
-    now = now or timezone.now()
-    plan = selection.plan
-    title = f"{plan.title} 평가 자료 ({selection.describe()})"
-    workbook = new_workbook(title=title, created=timezone.localtime(now))
-    summary = SheetWriter(workbook, summary_sheet(None, selection.quarter, title))
-    rollups = plan_rollups(
-        stored_judging_missing(plan=plan, tasks=selection.tasks(), weights=weights_current()), quarter=selection.quarter
-    )
-    writers: dict[str, SheetWriter] = {}
-    for tasks, data in _slices(selection):
-        for sheet in [
-            task_quarter_sheet(data, explanations(plan=plan, tasks=tasks)),
-            indicator_sheet(data),
-            milestone_sheet(data),
-            budget_sheet(data, selection.quarter),
-        ]:
-            if sheet.title not in writers:
-                writers[sheet.title] = SheetWriter(workbook, sheet)
-            writers[sheet.title].extend(sheet.rows)
-    summary.extend(summary_sheet(rollups, selection.quarter, title).rows)
-    task_ids = selection.tasks().values("pk")
-    for sheet in [
-        evaluation_sheet(plan, task_ids),
-        provenance_sheet(plan, task_ids),
-        late_change_sheet(plan, task_ids),
-    ]:
-        writers[sheet.title] = SheetWriter(workbook, sheet)
-        writers[sheet.title].extend(sheet.rows)
-    for writer in [summary, *writers.values()]:
-        writer.close()
-    workbook.save(path)
+    title = workbook_title(selection)
+    created = timezone.localtime(now or timezone.now())
+    write_sheets(path, evaluation_sheets(selection, title), title=title, created=created)

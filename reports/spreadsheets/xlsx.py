@@ -1,22 +1,22 @@
-"""The one way the portal writes xlsx sheets; text is escaped by ``gov30.spreadsheets``."""
+"""The one way the portal writes xlsx sheets; text is escaped by ``gov30.spreadsheets``.
+
+The evaluation workbook is written by XlsxWriter in constant-memory mode (each row streamed to the sheet's
+file as soon as the next begins); the offline template, which is small and needs openpyxl's validation and
+protection, shares the page setup and the row heights.
+"""
 
 import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import IO, Any
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.styles.cell_style import StyleArray
-from openpyxl.utils import get_column_letter
+import xlsxwriter
 from openpyxl.worksheet.page import PageMargins
 
 from gov30.spreadsheets import escape_text
 
-HEADER_FONT = Font(bold=True)
-HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+HEADER_FILL = "DDEBF7"
 FORMATS = {
     "int": "#,##0",
     "money": "#,##0",
@@ -42,25 +42,41 @@ class Sheet:
     rows: Iterable[list[Any]]
     notes: list[str] = field(default_factory=list)  # lines above the header (title, unit)
 
+    @property
+    def header_row(self) -> int:  # 1-based, as people count rows
+        return len(self.notes) + 1
+
 
 # Printing: A4 (paper size 9), one page wide, rows flowing onto further pages, the header row on every page.
 A4 = 9
-MARGINS = PageMargins(left=0.25, right=0.25, top=0.75, bottom=0.75, header=0.3, footer=0.3)  # Excel's "좁게"
+MARGINS = {"left": 0.25, "right": 0.25, "top": 0.75, "bottom": 0.75}  # inches: Excel's "좁게"
+HEADER_MARGIN = FOOTER_MARGIN = 0.3
+FOOTER = "&A  &P / &N"  # centred: the sheet name, the page and the number of pages
 # Row heights in points for Excel's and LibreOffice's default 11 pt font: a Korean line needs 16 pt there.
 LINE_HEIGHT, ROW_PADDING, MAX_ROW_HEIGHT = 16.5, 3.0, 409.0  # 409 pt: the tallest row a spreadsheet allows
 
 
 def print_setup(ws, *, header_row: int | None) -> None:
-    """A4 landscape, fit to one page wide and as many pages long as the rows need, the header row repeated,
-    narrow margins, the sheet name and page number in the footer. Works on write-only sheets too: page setup
-    and margins are written after the rows, and the sheet properties when the first row is."""
+    """The print setup on an openpyxl sheet (the offline template): A4 landscape, fit to one page wide and as
+    many pages long as the rows need, the header row repeated, narrow margins, the footer."""
     ws.page_setup.paperSize, ws.page_setup.orientation = A4, "landscape"
     ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.page_margins = MARGINS
+    ws.page_margins = PageMargins(**MARGINS, header=HEADER_MARGIN, footer=FOOTER_MARGIN)
     if header_row:
         ws.print_title_rows = f"{header_row}:{header_row}"
-    ws.HeaderFooter.oddFooter.center.text = "&A  &P / &N"
+    ws.HeaderFooter.oddFooter.center.text = FOOTER
+
+
+def _print_setup(ws, *, header_row: int) -> None:
+    """The same print setup on an XlsxWriter sheet."""
+    ws.set_paper(A4)
+    ws.set_landscape()
+    ws.fit_to_pages(1, 0)
+    ws.set_margins(**MARGINS)
+    ws.set_header("", {"margin": HEADER_MARGIN})
+    ws.set_footer("&C" + FOOTER, {"margin": FOOTER_MARGIN})
+    ws.repeat_rows(header_row - 1)
 
 
 def _units(text: str) -> int:
@@ -73,8 +89,8 @@ def text_lines(text: str, width: float) -> int:
     """How many lines ``text`` wraps to in a column ``width`` units wide: words wrap at spaces, a word wider
     than the column breaks, and each line break starts a line."""
     room = max(width - 1, 1)  # a cell's padding takes about a unit
-    if "\n" not in text and _units(text) <= room:
-        return 1
+    if "\n" not in text and (len(text) + len(text.encode("utf-8"))) // 2 <= room:  # _units without the call
+        return 1  # most texts
     lines = 0
     for paragraph in text.split("\n"):
         lines, used = lines + 1, 0
@@ -94,123 +110,116 @@ def row_height(lines: int) -> float:
     return min(lines * LINE_HEIGHT + ROW_PADDING, MAX_ROW_HEIGHT)
 
 
+def row_lines(values: list[Any], columns: list[Column]) -> int:
+    """The lines of a row's tallest wrapped text (its cells as written: text escaped)."""
+    return max((text_lines(v, c.width) for v, c in zip(values, columns) if isinstance(v, str)), default=1)
+
+
 def fit_row(ws, row: int, lines: int) -> None:
-    """Give ``row`` the height of its wrapped text (rows of one line keep the default). openpyxl's row writer
-    reads a row's attributes from ``row_dimensions`` (openpyxl 3.1, pinned < 3.2); a plain mapping with a
-    height and no ``customHeight`` prints as given in LibreOffice and lets Excel fit the row again when a cell
-    is edited, as the offline template's cells are."""
+    """Give ``row`` of an openpyxl sheet the height of its wrapped text (rows of one line keep the default).
+    A plain mapping with a height and no ``customHeight`` (openpyxl 3.1, pinned < 3.2) prints as given in
+    LibreOffice and lets Excel fit the row again when a cell is edited, as the offline template's cells are."""
     if lines > 1:
         ws.row_dimensions[row] = {"ht": f"{row_height(lines):.1f}"}
 
 
-class _Styles:
-    """A workbook's cell styles, made once. openpyxl builds and hashes style objects every time one is set
-    on a cell; sharing a ready style array (never changed once made) saves about a fifth of the time.
-    Every text wraps (a row is as tall as its longest text) and everything sits at the top of its cell."""
+class Book:
+    """An xlsx file being written by XlsxWriter in constant-memory mode, with its cell formats made once:
+    every text wraps (a row is as tall as its longest text) and everything sits at the top of its cell."""
 
-    def __init__(self, ws) -> None:
-        top = Alignment(vertical="top")
-        self.text = self._made(ws, alignment=Alignment(wrap_text=True, vertical="top"))
-        self.number = {
-            kind: self._made(ws, number_format=number_format, alignment=top) for kind, number_format in FORMATS.items()
-        }
+    def __init__(self, path: str | IO[bytes], *, title: str, created: datetime.datetime) -> None:
+        # the rows' times are local (timezone.localtime); a spreadsheet holds them without a zone
+        self.workbook = workbook = xlsxwriter.Workbook(path, {"constant_memory": True, "remove_timezone": True})
+        workbook.set_properties({"title": title, "author": "gov30", "created": created.replace(tzinfo=None)})
+        self.text = workbook.add_format({"text_wrap": True, "valign": "top"})
+        self.number = {kind: workbook.add_format({"num_format": f, "valign": "top"}) for kind, f in FORMATS.items()}
+        self.header = workbook.add_format(
+            {"bold": True, "pattern": 1, "bg_color": "#" + HEADER_FILL, "text_wrap": True, "valign": "vcenter"}
+        )
+        self.title = workbook.add_format({"bold": True})
 
-    @staticmethod
-    def _made(ws, **style) -> StyleArray:
-        cell = WriteOnlyCell(ws)
-        for name, value in style.items():
-            setattr(cell, name, value)
-        return cell._style
-
-
-def _cell(ws, value: Any, column: Column, styles: _Styles) -> Any:  # a write-only cell, or None
-    if value is None:
-        return None
-    if isinstance(value, str):
-        value = escape_text(value)
-    elif isinstance(value, datetime.datetime) and value.tzinfo is not None:
-        value = value.replace(tzinfo=None)
-    elif isinstance(value, Decimal):
-        value = float(value)
-    cell = WriteOnlyCell(ws, value=value)
-    if isinstance(value, str):
-        cell.data_type = "s"  # never a formula, whatever the text
-        cell._style = styles.text
-    else:
-        cell._style = styles.number[column.kind]
-    return cell
+    def close(self) -> None:
+        self.workbook.close()
 
 
-def _ready_cells(values: list, row_idx: int):
-    """Our rows are made of ready cells. openpyxl's own ``_values_to_row`` first tries each as a plain value
-    (a failed conversion, with its error message, per cell) and makes a spare cell after every styled one:
-    a third of the workbook's time. Relies on openpyxl 3.1's write-only internals (pinned < 3.2)."""
-    for column, cell in enumerate(values, 1):
-        if cell is not None:
-            cell.column, cell.row = column, row_idx
-            yield cell
-
-
-def _header(ws, text: str) -> WriteOnlyCell:
-    cell = WriteOnlyCell(ws, value=text)
-    cell.data_type = "s"
-    cell.font, cell.fill = HEADER_FONT, HEADER_FILL
-    cell.alignment = Alignment(wrap_text=True, vertical="center")
-    return cell
+def write_text(ws, row: int, col: int, text: str, cell_format) -> None:
+    """Text as text: never a formula or a link (``write_string``, never ``write``), and never markup. XlsxWriter
+    copies a text that starts with ``<r>`` and ends with ``</r>`` into the sheet's XML unescaped, as a rich
+    string it made itself: written as plain runs instead (a rich string needs three), it is escaped like any
+    other text."""
+    if text.startswith("<r>") and text.endswith("</r>"):
+        ws.write_rich_string(row, col, text[:1], text[1:2], text[2:], cell_format)
+    elif text:
+        ws.write_string(row, col, text, cell_format)
+    else:  # an empty text keeps its format
+        ws.write_blank(row, col, None, cell_format)
 
 
 class SheetWriter:
-    """One sheet being written: notes, a frozen bold header row, widths and the print setup first; rows as
-    they come, each as tall as its wrapped text; the autofilter at the end. Several may be open at once in one
-    workbook (each write-only sheet streams to its own file), so a large export can be written in slices."""
+    """One sheet being written: widths, panes and the print setup first, then the notes (one line each,
+    running on over the empty cells to their right), the bold header row, the rows as they come, each as tall
+    as its wrapped text, and the autofilter at the end. Several may be open at once in one workbook (each
+    sheet streams to a file of its own), so that a large export can be written in slices."""
 
-    def __init__(self, workbook: Workbook, sheet: Sheet) -> None:
-        self.sheet, self.count, self.row = sheet, 0, len(sheet.notes)  # the last row written (notes come first)
-        self.ws = ws = workbook.create_sheet(sheet.title)
-        ws._values_to_row = _ready_cells
-        self.header_row = len(sheet.notes) + 1
-        for index, column in enumerate(sheet.columns, start=1):
-            ws.column_dimensions[get_column_letter(index)].width = column.width
-        ws.freeze_panes = f"A{self.header_row + 1}"
-        print_setup(ws, header_row=self.header_row)
-        for note in sheet.notes:  # one line each, running on over the empty cells to its right
-            cell = WriteOnlyCell(ws, value=escape_text(note))
-            cell.data_type = "s"
-            cell.font = Font(bold=note is sheet.notes[0])
-            ws.append([cell])
-        self._append([_header(ws, c.header) for c in sheet.columns])
-        self.styles = _Styles(ws)
-
-    def _append(self, cells: list) -> None:
-        self.row += 1
-        texts = (
-            text_lines(c.value, col.width) for c, col in zip(cells, self.sheet.columns) if c and c.data_type == "s"
-        )
-        fit_row(self.ws, self.row, max(texts, default=1))
-        self.ws.append(cells)
-        self.ws.row_dimensions.pop(self.row, None)  # written: a streamed sheet keeps no rows
+    def __init__(self, book: Book, sheet: Sheet) -> None:
+        self.book, self.sheet, self.count = book, sheet, 0
+        self.ws = ws = book.workbook.add_worksheet(sheet.title)
+        for index, column in enumerate(sheet.columns):
+            # in pixels, seven a digit: XlsxWriter would add a cell's padding to a width given in digits, and
+            # text_lines counts the width as the file stores it
+            ws.set_column_pixels(index, index, column.width * 7)
+        ws.freeze_panes(sheet.header_row, 0)
+        _print_setup(ws, header_row=sheet.header_row)
+        for row, note in enumerate(sheet.notes):
+            write_text(ws, row, 0, escape_text(note), book.title if row == 0 else None)
+        self.row = sheet.header_row - 1  # the last row written, counted from 0 as XlsxWriter does
+        for index, column in enumerate(sheet.columns):
+            write_text(ws, self.row, index, column.header, book.header)
+        self._fit(row_lines([c.header for c in sheet.columns], sheet.columns))
 
     def extend(self, rows: Iterable[list[Any]]) -> None:
-        columns, ws, styles = self.sheet.columns, self.ws, self.styles
-        for row in rows:
-            self._append([_cell(ws, value, column, styles) for value, column in zip(row, columns, strict=True)])
+        ws, columns, text = self.ws, self.sheet.columns, self.book.text
+        formats = [self.book.number[column.kind] for column in columns]
+        for values in rows:
+            self.row += 1
+            lines = 1
+            for index, (value, column) in enumerate(zip(values, columns, strict=True)):
+                if isinstance(value, str):
+                    value = escape_text(value)
+                    lines = max(lines, text_lines(value, column.width))
+                    write_text(ws, self.row, index, value, text)
+                elif isinstance(value, datetime.date):
+                    ws.write_datetime(self.row, index, value, formats[index])
+                elif value is not None:
+                    ws.write_number(
+                        self.row, index, float(value) if isinstance(value, Decimal) else value, formats[index]
+                    )
+            self._fit(lines)
             self.count += 1
 
+    def _fit(self, lines: int) -> None:
+        """The row just written as tall as its text: XlsxWriter writes a row out when the next begins. It keeps
+        every row's height (for placing images, which these sheets have none of) unless told otherwise: the
+        rows before it are forgotten, and memory stays flat (XlsxWriter 3.x, pinned < 4)."""
+        if lines > 1:
+            self.ws.set_row(self.row, row_height(lines))
+        written = self.ws.previous_row - 1
+        self.ws.row_info.pop(written, None)
+        self.ws.row_sizes.pop(written, None)
+
     def close(self) -> None:
-        last = get_column_letter(len(self.sheet.columns))
-        self.ws.auto_filter.ref = f"A{self.header_row}:{last}{self.header_row + max(self.count, 1)}"
+        header, width = self.sheet.header_row - 1, len(self.sheet.columns)
+        self.ws.autofilter(header, 0, header + max(self.count, 1), width - 1)
 
 
-def add_sheet(workbook: Workbook, sheet: Sheet) -> None:
-    writer = SheetWriter(workbook, sheet)
-    writer.extend(sheet.rows)
-    writer.close()
-
-
-def new_workbook(*, title: str, created: datetime.datetime) -> Workbook:
-    """A write-only (streaming) workbook with its document properties."""
-    workbook = Workbook(write_only=True)
-    workbook.properties.title = title
-    workbook.properties.creator = "gov30"
-    workbook.properties.created = created.replace(tzinfo=None)
-    return workbook
+def write_sheets(path: str | IO[bytes], sheets: Iterable[Sheet], *, title: str, created: datetime.datetime) -> None:
+    """Write ``sheets`` to ``path`` (a file name or a binary file). Parts of one title (slices of a large
+    export) follow each other's rows on one sheet; the sheets keep the order their first parts come in."""
+    book, writers = Book(path, title=title, created=created), {}
+    for sheet in sheets:
+        if sheet.title not in writers:
+            writers[sheet.title] = SheetWriter(book, sheet)
+        writers[sheet.title].extend(sheet.rows)
+    for writer in writers.values():
+        writer.close()
+    book.close()

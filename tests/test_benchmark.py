@@ -237,6 +237,8 @@ def test_benchmark_at_a_tiny_size_has_every_row_with_its_verdict(_plan_restored_
     assert timed and all(line.split("|")[9].strip() == "2" for line in timed)  # two rounds each, spread printed
     judged = [line for line in rows if "≤" in line or "<" in line]
     assert all(("충족" in line) != ("미달" in line) for line in judged)
+    # the save's statements counted as tests/test_report_save_queries.py counts them (no BEGIN/COMMIT)
+    assert "충족" in next(line for line in rows if "보고 저장 쿼리 수" in line)
     assert "| 3.00 s | 3.00 s – 3.00 s | 2.00 s (openpyxl 원시 덤프)" in table and "| ≤ 1.3× | **미달** |" in table
 
 

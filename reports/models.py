@@ -188,7 +188,8 @@ class LateChangeException(models.Model):
 
 
 class ReportEvent(models.Model):
-    """One entry of a report's history: a save or a transition, with every changed value."""
+    """One entry of a report's history: a save, a transition (with every changed value) or a comment of the
+    report's discussion."""
 
     class Action(models.TextChoices):
         CREATE = "create", "작성 시작"
@@ -199,6 +200,7 @@ class ReportEvent(models.Model):
         REOPEN = "reopen", "재개"
         EXCEPTION = "exception", "마감 후 수정 허용"
         EVIDENCE = "evidence", "증빙 첨부"
+        COMMENT = "comment", "의견"
 
     report = models.ForeignKey(ProgressReport, on_delete=models.CASCADE, related_name="events")
     action = models.CharField("구분", max_length=10, choices=Action.choices)

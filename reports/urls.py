@@ -17,6 +17,7 @@ urlpatterns = [
     path("indicators/<int:pk>/target/", progress_views.indicator_target, name="indicator-target"),
     path("tasks/<int:task_pk>/periods/<int:period_pk>/start/", progress_views.report_start, name="report-start"),
     path("reports/<int:pk>/", progress_views.report_detail, name="report-detail"),
+    path("reports/<int:pk>/comments/", progress_views.report_comment, name="report-comment"),
     path("reports/<int:pk>/edit/", progress_views.report_edit, name="report-edit"),
     path("reports/<int:pk>/figures/", progress_views.report_figures, name="report-figures"),
     path("reports/<int:pk>/approve/", progress_views.report_review, {"action": "approve"}, name="report-approve"),

@@ -28,7 +28,7 @@ PAGES = [
 # Routes that answer with a file, JSON or a redirect only, or take POST only: not pages.
 NOT_PAGES = {
     "plan-api", "report-start", "report-figures", "report-approve", "reports-approve", "report-return", "report-reopen",
-    "exception-grant", "evidence-upload", "evidence-download", "period-state", "evaluation-run",
+    "exception-grant", "evidence-upload", "evidence-download", "period-state", "evaluation-run", "report-comment",
     "evaluation-finalise", "workbook-download", "offline-template", "offline-confirm", "logout",
 }
 # The route names PAGES opens.

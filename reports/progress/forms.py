@@ -24,6 +24,7 @@ NUMBER_ERRORS = {
 }
 DATE_ERRORS = {"invalid": "날짜를 2017-03-31 또는 2017. 3. 31. 형식으로 입력하세요."}
 TEXT_LIMIT = 5000
+TOO_LONG = f"{TEXT_LIMIT:,}자 이내로 적어 주세요."
 
 
 def _refused(field: forms.Field, refusal: InputRefused) -> ValidationError:
@@ -63,7 +64,7 @@ def _text(label: str, rows: int = 4) -> forms.CharField:
         required=False,
         max_length=TEXT_LIMIT,
         widget=forms.Textarea(attrs={"rows": rows}),
-        error_messages={"max_length": f"{TEXT_LIMIT:,}자 이내로 적어 주세요."},
+        error_messages={"max_length": TOO_LONG},
     )
 
 
@@ -318,6 +319,15 @@ class BulkApproveForm(forms.Form):
             "required": "승인할 보고를 하나 이상 고르세요.",
             "invalid_choice": "요청이 올바르지 않습니다. 화면을 새로 고친 뒤 다시 시도하세요.",
         },
+    )
+
+
+class CommentForm(forms.Form):
+    text = forms.CharField(
+        label="의견",
+        max_length=TEXT_LIMIT,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "의견을 적어 주세요.", "max_length": TOO_LONG},
     )
 
 

@@ -71,6 +71,16 @@ def can_attach_evidence(user, report: ProgressReport) -> bool:
     return can_write_report_content(user, report.task) and report.status in EVIDENCE_STATUSES
 
 
+def can_discuss(user, report: ProgressReport) -> bool:
+    """The report's discussion is between the owning department's officers and the planning office."""
+    return is_reviewer(user) or can_write_report_content(user, report.task)
+
+
+def ensure_can_discuss(user, report: ProgressReport) -> None:
+    if not can_discuss(user, report):
+        raise PermissionDenied("이 보고의 논의에는 주관부서 담당자와 검토자만 의견을 남길 수 있습니다.")
+
+
 def can_review(user) -> bool:
     return is_reviewer(user)
 

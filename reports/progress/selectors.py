@@ -206,6 +206,15 @@ def report_history(*, report: ProgressReport) -> QuerySet[ReportEvent]:
     return report.events.select_related("actor", "exception").order_by("at", "pk")
 
 
+# The entries of a report's history that are its discussion: comments, and the reviewer's words when returning
+# or reopening it (a return starts or continues the thread).
+DISCUSSION_ACTIONS = (ReportEvent.Action.COMMENT, ReportEvent.Action.RETURN, ReportEvent.Action.REOPEN)
+
+
+def report_discussion(*, report: ProgressReport) -> QuerySet[ReportEvent]:
+    return report_history(report=report).filter(action__in=DISCUSSION_ACTIONS).exclude(comment="")
+
+
 def late_change_register(*, plan: Plan) -> QuerySet[ReportEvent]:
     """Every change made to a report of a closed quarter under an exception, with its reason."""
     return (

@@ -697,6 +697,14 @@ def _submitted(report: ProgressReport, *, user, values: dict[str, Any], changes,
 REVIEW_ACTIONS = {Status.SUBMITTED: ("return", "approve"), Status.APPROVED: ("reopen",)}
 
 
+def report_comment(*, report: ProgressReport, user, text: str, now=None) -> ReportEvent:
+    """A comment in the report's discussion, kept in its history; the report itself (and its version) is unchanged."""
+    permissions.ensure_can_discuss(user, report)
+    if not text.strip():
+        raise ReportActionRefused("의견을 적어 주세요.")
+    return _record(report, user=user, action=Action.COMMENT, at=now or timezone.now(), comment=text.strip())
+
+
 def review_actions(report: ProgressReport) -> tuple[str, ...]:
     """The review actions the report's state allows now: the page offers these, ``_review`` enforces the same."""
     return () if report.period.state == State.LOCKED else REVIEW_ACTIONS.get(report.status, ())

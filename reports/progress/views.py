@@ -20,6 +20,7 @@ from reports.progress import permissions, rules, selectors, services
 from reports.progress.forms import (
     BudgetExecutionForm,
     BulkApproveForm,
+    CommentForm,
     EvidenceForm,
     IndicatorResultForm,
     PeriodStateForm,
@@ -157,11 +158,17 @@ def report_edit(request, pk: int):
 @login_required
 @require_GET
 def report_detail(request, pk: int):
-    report = permissions.get_report_for_user(request.user, pk)
+    return _render_detail(request, permissions.get_report_for_user(request.user, pk))
+
+
+def _render_detail(request, report: ProgressReport, comment_form: CommentForm | None = None, status: int = 200):
     reviewer = permissions.can_review(request.user)
+    discusses = permissions.can_discuss(request.user, report)
     context = {
         "report": report,
         "history": selectors.report_history(report=report),
+        "discussion": selectors.report_discussion(report=report),
+        "comment_form": (comment_form or CommentForm()) if discusses else None,
         "evidence": report.evidence.select_related("uploaded_by"),
         "block_reason": services.edit_block_reason(user=request.user, report=report),
         "can_attach": services.evidence_block_reason(user=request.user, report=report) is None,
@@ -174,7 +181,22 @@ def report_detail(request, pk: int):
         "evidence_form": EvidenceForm(),
         "bundle": _read_only_bundle(report),
     }
-    return render(request, "reports/report_detail.html", context)
+    return render(request, "reports/report_detail.html", context, status=status)
+
+
+@login_required
+@require_POST
+def report_comment(request, pk: int):
+    """A comment in the report's discussion; a refused one comes back on the page with the text as typed."""
+    report = permissions.get_report_for_user(request.user, pk)
+    permissions.ensure_can_discuss(request.user, report)
+    form = CommentForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "의견을 남기지 못했습니다: " + " ".join(form.errors["text"]))
+        return _render_detail(request, report, comment_form=form, status=400)
+    services.report_comment(report=report, user=request.user, text=form.cleaned_data["text"])
+    messages.success(request, "의견을 남겼습니다. 보고의 처리 이력에도 기록됩니다.")
+    return redirect(reverse("reports:report-detail", args=[report.pk]) + "#h-discussion")
 
 
 @login_required

@@ -21,10 +21,20 @@ from reports.evaluation.assessments import explanations, stored_judging_missing
 from reports.evaluation.dashboards import PlanRollups, plan_rollups
 from reports.models import Evaluation, ReportEvent, TaskStatus
 from reports.progress import rules
-from reports.progress.selectors import period_start
+from reports.progress.selectors import DISCUSSION_ACTIONS, period_start
 from reports.spreadsheets.xlsx import Column, Sheet, write_sheets
 
-SHEET_TITLES = ["요약", "과제별 실적", "성과지표", "추진일정", "예산", "평가 결과", "산출 근거", "마감 후 변경"]
+SHEET_TITLES = [
+    "요약",
+    "과제별 실적",
+    "성과지표",
+    "추진일정",
+    "예산",
+    "평가 결과",
+    "산출 근거",
+    "마감 후 변경",
+    "보고 논의",
+]
 
 
 @dataclass
@@ -430,6 +440,45 @@ def late_change_sheet(plan: Plan, task_ids: QuerySet) -> Sheet:
     return Sheet("마감 후 변경", columns, rows())
 
 
+def discussion_sheet(plan: Plan, task_ids: QuerySet) -> Sheet:
+    """Every report's discussion (comments, and the words of each return and reopening), for the planning office:
+    the same entries as the report page's 논의."""
+    events = (
+        ReportEvent.objects.filter(report__period__plan=plan, report__task__in=task_ids, action__in=DISCUSSION_ACTIONS)
+        .exclude(comment="")
+        .select_related("report__task", "report__period", "actor")
+        .order_by("report__task__number", "report__period__quarter", "at", "pk")
+    )
+
+    def rows() -> Iterator[list]:
+        for e in events.iterator(chunk_size=500):
+            yield [
+                timezone.localtime(e.at),
+                e.report.period.quarter,
+                e.report.task.number,
+                e.report.task.title,
+                e.get_action_display(),
+                e.actor.get_full_name() or e.actor.get_username(),
+                e.comment,
+            ]
+
+    columns = [
+        Column("일시", "datetime", 17),
+        Column("분기", "int", 5),
+        Column("연번", "int", 5),
+        Column("과제명", width=20),
+        Column("구분", width=6),
+        Column("작성자", width=10),
+        Column("의견", width=60),
+    ]
+    return Sheet(
+        "보고 논의",
+        columns,
+        rows(),
+        notes=["보고별 논의: 보고 화면의 '논의'와 같음 (담당자·검토자의 의견, 반려·재개 의견)"],
+    )
+
+
 # Tasks loaded and written at a time: the workbook's memory stays flat whatever the plan's size
 # (one load of the plan figures per thousand tasks; the sheets are written side by side).
 CHUNK = 1000
@@ -458,6 +507,7 @@ def evaluation_sheets(selection: WorkbookFilter, title: str) -> Iterator[Sheet]:
     yield evaluation_sheet(plan, task_ids)
     yield provenance_sheet(plan, task_ids)
     yield late_change_sheet(plan, task_ids)
+    yield discussion_sheet(plan, task_ids)
 
 
 def workbook_title(selection: WorkbookFilter) -> str:

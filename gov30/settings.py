@@ -137,10 +137,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# django-axes refuses locked-out logins before ModelBackend checks the password.
+# django-axes refuses locked-out logins before Django's backend checks the password; that backend loads the
+# signed-in user with their unread notification count (reports/auth_backends.py).
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "reports.auth_backends.PasswordBackend",
 ]
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -189,6 +190,32 @@ LOGIN_REDIRECT_URL = "reports:home"
 LOGOUT_REDIRECT_URL = "initiatives:plan-overview"
 
 DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5.html"
+
+# Mail: reminders and notifications over SMTP in production; in development and the local run each message is
+# written to a file under var/mail/ (no mail server needed). Sent by ``manage.py send_reminders``.
+EMAIL_BACKEND = env_str(
+    "DJANGO_EMAIL_BACKEND",
+    "django.core.mail.backends.filebased.EmailBackend"
+    if DEBUG or LOCAL_HTTP
+    else "django.core.mail.backends.smtp.EmailBackend",
+)
+EMAIL_FILE_PATH = BASE_DIR / "var" / "mail"
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20)
+DEFAULT_FROM_EMAIL = env_str("DJANGO_DEFAULT_FROM_EMAIL", "정부3.0 실행계획 포털 <noreply@gov30.local>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The address mails link to (the portal as its users reach it).
+GOV30_SITE_URL = env_str("GOV30_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Reminders: N days before a quarter's due date, again every few days while overdue, and the department's head
+# once a report is overdue by more than M days.
+GOV30_REMIND_DAYS_BEFORE = env_int("GOV30_REMIND_DAYS_BEFORE", 7)
+GOV30_OVERDUE_REPEAT_DAYS = env_int("GOV30_OVERDUE_REPEAT_DAYS", 3)
+GOV30_ESCALATE_AFTER_DAYS = env_int("GOV30_ESCALATE_AFTER_DAYS", 14)
 
 # Production hardening, switched by DEBUG=0 (see README); a local http run keeps it off.
 HTTPS = not (DEBUG or LOCAL_HTTP)

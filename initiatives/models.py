@@ -72,6 +72,15 @@ class Department(models.Model):
     members = models.ManyToManyField(
         settings.AUTH_USER_MODEL, related_name="departments", blank=True, verbose_name="소속 담당자"
     )
+    # Told when the department's report is long overdue; unset, the member named as a task's 과제담당관 is.
+    head = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="부서장(과장)",
+    )
 
     class Meta:
         verbose_name = "주관부서"

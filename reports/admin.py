@@ -6,7 +6,14 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.models import Group, Permission
 
-from reports.models import Evidence, LateChangeException, ProgressReport, ReportEvent, ReportingPeriod
+from reports.models import (
+    Evidence,
+    LateChangeException,
+    Notification,
+    ProgressReport,
+    ReportEvent,
+    ReportingPeriod,
+)
 from reports.progress.rules import choice_label
 
 
@@ -96,6 +103,39 @@ class EvidenceAdmin(ReadOnlyAdmin):
     list_display = ("original_name", "report", "kind", "size", "uploaded_by", "uploaded_at")
     search_fields = ("original_name", "report__task__title")
     list_select_related = ("report__task", "report__period__plan", "uploaded_by")
+
+
+class MailState(admin.SimpleListFilter):
+    """Which notifications' mail went, waits, or failed and waits for its next attempt."""
+
+    title, parameter_name = "메일", "mail_state"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("failed", "발송 실패 (재시도 대기)"),
+            ("waiting", "발송 대기"),
+            ("sent", "발송됨"),
+            ("none", "메일 없음"),
+        ]
+
+    def queryset(self, request, queryset):
+        pending = queryset.filter(mail=True, mail_sent_at__isnull=True)
+        return {
+            "failed": pending.filter(mail_attempts__gt=0),
+            "waiting": pending.filter(mail_attempts=0),
+            "sent": queryset.filter(mail_sent_at__isnull=False),
+            "none": queryset.filter(mail=False),
+        }.get(self.value(), queryset)
+
+
+@admin.register(Notification)
+class NotificationAdmin(ReadOnlyAdmin):
+    """The sent-log and outbox: a mail that could not reach the server shows here with its error until it goes."""
+
+    list_display = ("created_at", "recipient", "kind", "subject", "mail_sent_at", "mail_attempts", "mail_error")
+    list_filter = (MailState, "kind")
+    search_fields = ("subject", "recipient__username", "recipient__first_name")
+    list_select_related = ("recipient",)
 
 
 # Django stores permission names in English ("Can add access attempt"); the role screens name them in Korean.

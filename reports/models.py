@@ -442,3 +442,62 @@ class TaskRevision(models.Model):
     class Meta:
         verbose_name = "과제 평가 산출 판"
         verbose_name_plural = "과제 평가 산출 판"
+
+
+class Notification(models.Model):
+    """One thing a person is told, in the portal and by mail. Kept once per (person, key), the key naming what it is
+    about and its day, so that the reminder job may run on several workers and after restarts and still tell
+    nobody twice; its mail is sent by claiming the row, and a failed sending is kept for a later attempt."""
+
+    class Kind(models.TextChoices):
+        OPENED = "opened", "분기 보고 시작"
+        DUE_SOON = "due_soon", "제출 기한 임박"
+        OVERDUE = "overdue", "제출 기한 경과"
+        ESCALATED = "escalated", "장기 미제출 (부서장 통보)"
+        SUBMITTED = "submitted", "검토 요청"
+        RETURNED = "returned", "보고 반려"
+        APPROVED = "approved", "보고 승인"
+        COMMENT = "comment", "새 의견"
+        DIGEST = "digest", "검토 대기 요약"
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications", verbose_name="받는 사람"
+    )
+    kind = models.CharField("종류", max_length=12, choices=Kind.choices)
+    key = models.CharField("구분 키", max_length=80)
+    subject = models.CharField("제목", max_length=200)
+    body = models.TextField("내용")
+    path = models.CharField("화면", max_length=300)
+    created_at = models.DateTimeField("알림 일시")
+    read_at = models.DateTimeField("읽은 일시", null=True, blank=True)
+    mail = models.BooleanField("메일 발송 대상", default=True)
+    mail_sent_at = models.DateTimeField("메일 발송 일시", null=True, blank=True)
+    mail_attempts = models.PositiveSmallIntegerField("메일 발송 시도", default=0)
+    mail_error = models.TextField("메일 발송 오류", blank=True)
+    mail_next_attempt_at = models.DateTimeField("다음 발송 시도", null=True, blank=True)
+    mail_claimed_at = models.DateTimeField("발송 작업 시작", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "알림"
+        verbose_name_plural = "알림"
+        ordering = ["-created_at", "-pk"]
+        constraints = [models.UniqueConstraint(fields=["recipient", "key"], name="notification_once_per_key")]
+        indexes = [
+            models.Index(fields=["recipient", "read_at"], name="notification_unread"),
+            models.Index(fields=["mail_sent_at", "mail"], name="notification_outbox"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.recipient} · {self.subject}"
+
+
+class MailOptOut(models.Model):
+    """A kind of optional mail a person has turned off (the portal's list still shows it)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="mail_opt_outs")
+    kind = models.CharField("종류", max_length=12, choices=Notification.Kind.choices)
+
+    class Meta:
+        verbose_name = "메일 수신 거부"
+        verbose_name_plural = "메일 수신 거부"
+        constraints = [models.UniqueConstraint(fields=["user", "kind"], name="mail_opt_out_once")]

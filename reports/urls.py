@@ -1,6 +1,7 @@
 from django.urls import path
 
 from reports.evaluation import views as evaluation_views
+from reports.notifications import views as notification_views
 from reports.progress import views as progress_views
 from reports.spreadsheets import views as spreadsheet_views
 
@@ -26,6 +27,10 @@ urlpatterns = [
     path("reports/<int:pk>/exception/", progress_views.exception_grant, name="exception-grant"),
     path("reports/<int:pk>/evidence/", progress_views.evidence_upload, name="evidence-upload"),
     path("evidence/<int:pk>/", progress_views.evidence_download, name="evidence-download"),
+    path("notifications/", notification_views.notification_list, name="notifications"),
+    path("notifications/<int:pk>/", notification_views.notification_open, name="notification-open"),
+    path("notifications/read/", notification_views.notifications_read, name="notifications-read"),
+    path("notifications/settings/", notification_views.mail_settings, name="mail-settings"),
 ]
 
 urlpatterns += [

@@ -24,11 +24,13 @@ PAGES = [
     "/reports/{draft}/", "/reports/{draft}/edit/", "/dashboard/", "/dashboard/?quarter=2",
     "/dashboard/departments/", "/dashboard/schedule/", "/evaluation/", "/evaluation/weights/",
     "/evaluation/scores/{score}/", "/offline/{q3}/upload/", "/admin/login/", "/no-such-page/",
+    "/notifications/", "/notifications/settings/",
 ]
 # Routes that answer with a file, JSON or a redirect only, or take POST only: not pages.
 NOT_PAGES = {
     "plan-api", "report-start", "report-figures", "report-approve", "reports-approve", "report-return", "report-reopen",
     "exception-grant", "evidence-upload", "evidence-download", "period-state", "evaluation-run", "report-comment",
+    "notification-open", "notifications-read",
     "evaluation-finalise", "workbook-download", "offline-template", "offline-confirm", "logout",
 }
 # The route names PAGES opens.
@@ -36,7 +38,7 @@ SCANNED = {
     "plan-overview", "task-list", "task-detail", "department-list", "department-detail", "agency-list",
     "criteria", "open-results", "login", "home", "my-tasks", "inbox", "period-list", "register",
     "indicator-target", "report-detail", "report-edit", "dashboard", "dashboard-departments",
-    "dashboard-gantt", "evaluation", "weights", "score-detail", "offline-upload",
+    "dashboard-gantt", "evaluation", "weights", "score-detail", "offline-upload", "notifications", "mail-settings",
 }
 # fmt: on
 ROLES = ("anonymous", "officer", "other officer", "reviewer", "administrator")

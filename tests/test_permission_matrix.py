@@ -23,6 +23,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from initiatives.models import Department, IndicatorTargetChange
 from reports.evaluation.annual import weights_current
@@ -30,6 +31,8 @@ from reports.models import (
     Evaluation,
     Evidence,
     LateChangeException,
+    MailOptOut,
+    Notification,
     ProgressReport,
     ReportEvent,
     ReportingPeriod,
@@ -146,6 +149,15 @@ MATRIX = [
     # -- accounts and the Django admin (only staff get past /admin/login/)
     ("login",              "GET",  "/accounts/login/",                           A,   A,    A,    A,     A),
     ("login",              "POST", "/accounts/login/",                           A,   A,    A,    A,     A),
+    # -- one's own notifications and mail settings; someone else's notification is not found
+    ("notifications",      "GET",  "/notifications/",                            L,   A,    A,    A,     A),
+    ("notifications",      "POST", "/notifications/",                            L,   M,    M,    M,     M),
+    ("notification-open",  "GET",  "/notifications/{notification}/",             L,   A,    H,    H,     H),
+    ("notification-open",  "POST", "/notifications/{notification}/",             L,   M,    M,    M,     M),
+    ("notifications-read", "GET",  "/notifications/read/",                       L,   M,    M,    M,     M),
+    ("notifications-read", "POST", "/notifications/read/",                       L,   A,    A,    A,     A),
+    ("mail-settings",      "GET",  "/notifications/settings/",                   L,   A,    A,    A,     A),
+    ("mail-settings",      "POST", "/notifications/settings/",                   L,   A,    A,    A,     A),
     ("logout",             "GET",  "/accounts/logout/",                          M,   M,    M,    M,     M),
     ("logout",             "POST", "/accounts/logout/",                          A,   A,    A,    A,     A),
     ("admin-index",        "GET",  "/admin/",                                    L,   L,    L,    L,     A),
@@ -186,9 +198,24 @@ def world(settings, tmp_path, report, task, periods, officer, other_officer, rev
         "q2": periods[1].pk,
         "q3": periods[2].pk,
         "indicator": task.indicators.filter(year=2017).order_by("pk").first().pk,
+        "notification": _notification(officer, report).pk,
     }
+    for user in (other_officer, reviewer, administrator):
+        _notification(user, report)
     users = {"anonymous": None, "owner": officer, "other": other_officer, "reviewer": reviewer, "admin": administrator}
     return World(users=users, report=report, evidence=evidence, ids=ids)
+
+
+def _notification(user, report) -> Notification:
+    return Notification.objects.create(
+        recipient=user,
+        kind=Notification.Kind.RETURNED,
+        key=f"matrix:{user.pk}",
+        subject="반려",
+        body="",
+        path=f"/reports/{report.pk}/",
+        created_at=timezone.now(),
+    )
 
 
 def set_period_state(period_pk, state):
@@ -298,6 +325,8 @@ def snapshot(world) -> dict:
         "weights": ScoringWeights.objects.count(),
         "evaluations": list(Evaluation.objects.values_list("status", "run_at")),
         "adjusted": TaskScore.objects.exclude(adjusted_total=None).count(),
+        "unread": Notification.objects.filter(read_at=None).count(),
+        "opt_outs": MailOptOut.objects.count(),
     }
 
 
@@ -327,6 +356,9 @@ EFFECTS = {
     # an upload only previews; confirming without a pending upload changes nothing (tests/test_offline_reporting.py)
     "offline-upload": lambda w, b, a: a == b,
     "offline-confirm": lambda w, b, a: a == b,
+    # everyone has one unread notification (``world``): reading them all marks exactly one, one's own
+    "notifications-read": lambda w, b, a: a["unread"] == b["unread"] - 1,
+    "mail-settings": lambda w, b, a: a["opt_outs"] > b["opt_outs"],  # nothing ticked: every optional mail off
     "login": lambda w, b, a: a == b,
     "logout": lambda w, b, a: a == b,
 }
@@ -395,6 +427,8 @@ def test_permission_matrix(client, world, name, method, path, role, expected):
     if method == "POST" and outcome == ALLOWED:
         check_effect(name, world, before, after, client, role)
     else:
+        if name == "notification-open" and outcome == ALLOWED:  # opening one's notification marks it read
+            assert after.pop("unread") == before.pop("unread") - 1
         assert after == before, f"{role} {method} {url} was refused ({describe(response)}) but changed data"
     if name == "evidence-download" and method == "GET" and outcome == ALLOWED:
         assert content == PDF

@@ -20,6 +20,7 @@ from initiatives.resources import TaskResource
 from reports import urls as reports_urls
 from reports.evaluation import annual
 from reports.models import ReportingPeriod
+from reports.notifications.services import remind
 from reports.progress import services
 from tests.browser.helpers import axe_violations, describe, expect, login, wait_for_charts
 from tests.conftest import complete_data, make_user
@@ -37,6 +38,7 @@ NOT_PAGES = {
     "workbook-download": "an xlsx file",
     "offline-template": "an xlsx file",
     "home": "a redirect to 내 과제 or 검토함, which are checked themselves",
+    "notification-open": "a redirect to the notification's page",
 }
 
 MEASURE = r"""() => {
@@ -169,6 +171,8 @@ def portal(live_plan, q1, officer15, planner, settings, tmp_path) -> dict[str, i
     services.report_start(task=task15, period=q2, user=officer15)
     indicator = task15.indicators.filter(year=2017).order_by("pk").first()
     services.indicator_change_target(indicator=indicator, new_target=indicator.target + 1, reason="조정", user=planner)
+    services.report_comment(report=returned, user=officer15, text="근거 자료는 동별 집계가 끝나는 대로 첨부하겠습니다.")
+    remind()  # 알림 for the officer and the planner (and the admin's 알림 list)
     scores = annual.evaluation_run(plan=live_plan, user=planner).scores
     failure = {"user_agent": "test", "ip_address": "127.0.0.1", "username": "nobody", "path_info": "/admin/login/"}
     AccessAttempt.objects.create(**failure, get_data="", post_data="", failures_since_start=1)

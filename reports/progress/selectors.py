@@ -211,8 +211,12 @@ def report_history(*, report: ProgressReport) -> QuerySet[ReportEvent]:
 DISCUSSION_ACTIONS = (ReportEvent.Action.COMMENT, ReportEvent.Action.RETURN, ReportEvent.Action.REOPEN)
 
 
+def discussion_of(events: QuerySet[ReportEvent]) -> QuerySet[ReportEvent]:
+    return events.filter(action__in=DISCUSSION_ACTIONS).exclude(comment="")
+
+
 def report_discussion(*, report: ProgressReport) -> QuerySet[ReportEvent]:
-    return report_history(report=report).filter(action__in=DISCUSSION_ACTIONS).exclude(comment="")
+    return discussion_of(report_history(report=report))
 
 
 def late_change_register(*, plan: Plan) -> QuerySet[ReportEvent]:

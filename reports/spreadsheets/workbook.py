@@ -21,7 +21,7 @@ from reports.evaluation.assessments import explanations, stored_judging_missing
 from reports.evaluation.dashboards import PlanRollups, plan_rollups
 from reports.models import Evaluation, ReportEvent, TaskStatus
 from reports.progress import rules
-from reports.progress.selectors import DISCUSSION_ACTIONS, period_start
+from reports.progress.selectors import discussion_of, period_start
 from reports.spreadsheets.xlsx import Column, Sheet, write_sheets
 
 SHEET_TITLES = [
@@ -403,6 +403,23 @@ def provenance_sheet(plan: Plan, task_ids: QuerySet) -> Sheet:
     )
 
 
+# A history entry's first cells and their columns, shared by the sheets that list entries of reports' histories.
+EVENT_COLUMNS = [
+    Column("일시", "datetime", 17),
+    Column("분기", "int", 5),
+    Column("연번", "int", 5),
+    Column("과제명", width=20),
+]
+
+
+def _event_cells(e: ReportEvent) -> list:
+    return [timezone.localtime(e.at), e.report.period.quarter, e.report.task.number, e.report.task.title]
+
+
+def _actor(e: ReportEvent) -> str:
+    return e.actor.get_full_name() or e.actor.get_username()
+
+
 def late_change_sheet(plan: Plan, task_ids: QuerySet) -> Sheet:
     events = (
         ReportEvent.objects.filter(report__period__plan=plan, report__task__in=task_ids, exception__isnull=False)
@@ -416,22 +433,10 @@ def late_change_sheet(plan: Plan, task_ids: QuerySet) -> Sheet:
                 f"{c['label']}: {rules.choice_label(c['field'], c['old'])} → {rules.choice_label(c['field'], c['new'])}"
                 for c in e.changes
             )
-            yield [
-                timezone.localtime(e.at),
-                e.report.period.quarter,
-                e.report.task.number,
-                e.report.task.title,
-                e.get_action_display(),
-                e.actor.get_full_name() or e.actor.get_username(),
-                e.exception.reason,
-                changes,
-            ]
+            yield [*_event_cells(e), e.get_action_display(), _actor(e), e.exception.reason, changes]
 
     columns = [
-        Column("일시", "datetime", 17),
-        Column("분기", "int", 5),
-        Column("연번", "int", 5),
-        Column("과제명", width=20),
+        *EVENT_COLUMNS,
         Column("처리", width=8),
         Column("처리자", width=10),
         Column("예외 사유", width=24),
@@ -441,42 +446,20 @@ def late_change_sheet(plan: Plan, task_ids: QuerySet) -> Sheet:
 
 
 def discussion_sheet(plan: Plan, task_ids: QuerySet) -> Sheet:
-    """Every report's discussion (comments, and the words of each return and reopening), for the planning office:
-    the same entries as the report page's 논의."""
+    """Every report's discussion, for the planning office: the entries of the report page's 논의."""
     events = (
-        ReportEvent.objects.filter(report__period__plan=plan, report__task__in=task_ids, action__in=DISCUSSION_ACTIONS)
-        .exclude(comment="")
+        discussion_of(ReportEvent.objects.filter(report__period__plan=plan, report__task__in=task_ids))
         .select_related("report__task", "report__period", "actor")
         .order_by("report__task__number", "report__period__quarter", "at", "pk")
     )
 
     def rows() -> Iterator[list]:
         for e in events.iterator(chunk_size=500):
-            yield [
-                timezone.localtime(e.at),
-                e.report.period.quarter,
-                e.report.task.number,
-                e.report.task.title,
-                e.get_action_display(),
-                e.actor.get_full_name() or e.actor.get_username(),
-                e.comment,
-            ]
+            yield [*_event_cells(e), e.get_action_display(), _actor(e), e.comment]
 
-    columns = [
-        Column("일시", "datetime", 17),
-        Column("분기", "int", 5),
-        Column("연번", "int", 5),
-        Column("과제명", width=20),
-        Column("구분", width=6),
-        Column("작성자", width=10),
-        Column("의견", width=60),
-    ]
-    return Sheet(
-        "보고 논의",
-        columns,
-        rows(),
-        notes=["보고별 논의: 보고 화면의 '논의'와 같음 (담당자·검토자의 의견, 반려·재개 의견)"],
-    )
+    columns = [*EVENT_COLUMNS, Column("구분", width=6), Column("작성자", width=10), Column("의견", width=60)]
+    notes = ["보고별 논의: 보고 화면의 '논의'와 같음 (담당자·검토자의 의견, 반려·재개 의견)"]
+    return Sheet("보고 논의", columns, rows(), notes=notes)
 
 
 # Tasks loaded and written at a time: the workbook's memory stays flat whatever the plan's size

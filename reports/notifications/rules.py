@@ -11,6 +11,7 @@ Kind = Notification.Kind
 
 # Mails a person may turn off. The due and overdue reminders, and the head's, always go.
 OPTIONAL = (Kind.OPENED, Kind.SUBMITTED, Kind.RETURNED, Kind.APPROVED, Kind.COMMENT, Kind.DIGEST)
+ALWAYS = tuple(kind for kind in Kind if kind not in OPTIONAL)
 
 
 def due_soon(*, due_on: datetime.date, today: datetime.date, days_before: int) -> bool:

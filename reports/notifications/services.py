@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import mail
-from django.db.models import Exists, Max, OuterRef, Q
+from django.db.models import Max, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -22,7 +22,7 @@ from django.utils import timezone
 from initiatives.models import Department, Task
 from reports.models import MailOptOut, Notification, ProgressReport, ReportEvent, ReportingPeriod
 from reports.notifications import rules
-from reports.progress import permissions
+from reports.progress import permissions, selectors
 from reports.progress import rules as progress_rules
 
 Kind, Action = Notification.Kind, ReportEvent.Action
@@ -78,22 +78,11 @@ def _task_label(task: Task) -> str:
     return f"{task.number}. {task.title}"
 
 
-def _unsubmitted(period: ReportingPeriod) -> list[Task]:
-    """The plan's tasks whose report for ``period`` is not submitted or approved yet, in plan order."""
-    on_time = ProgressReport.objects.filter(
-        task=OuterRef("pk"), period=period, status__in=[ProgressReport.Status.SUBMITTED, ProgressReport.Status.APPROVED]
-    )
-    return list(
-        Task.objects.filter(plan=period.plan).exclude(Exists(on_time)).select_related("department").order_by("number")
-    )
-
-
 def _period_notes(period: ReportingPeriod, today: datetime.date) -> list[Note]:
     """The quarter's reminders to officers (opened, due soon, overdue) and to heads (long overdue)."""
-    tasks = list(Task.objects.filter(plan=period.plan).select_related("department"))
-    officers = _officers({t.department_id for t in tasks})
+    officers = _officers(Task.objects.filter(plan=period.plan).values("department"))
     waiting = defaultdict(list)  # department pk → its unsubmitted tasks
-    for task in _unsubmitted(period):
+    for task in selectors.tasks_not_reported_on_time(period=period):
         waiting[task.department_id].append(task)
     due = f"제출 기한 {period.due_on:%Y-%m-%d}"
     my_tasks = reverse("reports:my-tasks")
@@ -164,7 +153,7 @@ def _head(department: Department, tasks: list[Task]):
 
 def _escalations(period: ReportingPeriod, waiting: dict[int, list[Task]], today: datetime.date) -> list[Note]:
     notes = []
-    for department in Department.objects.filter(pk__in=waiting).select_related("head"):
+    for department in Department.objects.filter(pk__in=waiting).select_related("head").prefetch_related("members"):
         head = _head(department, waiting[department.pk])
         if head is None:
             continue
@@ -209,11 +198,12 @@ def _event_notes(now: datetime.datetime) -> list[Note]:
     events = list(events)
     officers = _officers({e.report.task.department_id for e in events})
     reviewers = _reviewers()
+    by_reviewer = {pk: permissions.is_reviewer(e.actor) for pk, e in {e.actor_id: e for e in events}.items()}
     notes = []
     for event in events:
         report, task = event.report, event.report.task
         to_reviewers = event.action == Action.SUBMIT or (
-            event.action == Action.COMMENT and not permissions.is_reviewer(event.actor)
+            event.action == Action.COMMENT and not by_reviewer[event.actor_id]
         )
         people = reviewers if to_reviewers else officers.get(task.department_id, [])
         kind = EVENT_KINDS.get(event.action, Kind.COMMENT)
@@ -257,6 +247,19 @@ def _store(notes: list[Note], now: datetime.datetime) -> int:
     return Notification.objects.count() - before
 
 
+def notifications_mark_read(notifications) -> int:
+    """Mark the unread ones among ``notifications`` read; returns how many."""
+    return notifications.filter(read_at__isnull=True).update(read_at=timezone.now())
+
+
+def mail_opt_outs_set(user, off: list[str]) -> None:
+    """The optional kinds of mail ``user`` does not want are exactly ``off`` (due and overdue ones always go)."""
+    if any(kind not in rules.OPTIONAL for kind in off):
+        raise ValueError("due and overdue reminders cannot be turned off")
+    user.mail_opt_outs.exclude(kind__in=off).delete()
+    MailOptOut.objects.bulk_create([MailOptOut(user=user, kind=kind) for kind in off], ignore_conflicts=True)
+
+
 # ---------------------------------------------------------------- mail
 
 
@@ -288,13 +291,11 @@ def deliver(*, now: datetime.datetime | None = None) -> Delivery:
                 continue  # another worker has it
             try:
                 _message(note, connection).send()
-            except smtplib.SMTPRecipientsRefused as error:
-                _failed(note, now, error)
-                result.failed += 1
             except (smtplib.SMTPException, OSError) as error:
                 _failed(note, now, error)
                 result.failed += 1
-                break
+                if not isinstance(error, smtplib.SMTPRecipientsRefused):
+                    break  # the server, not this address: the rest wait for the next run
             else:
                 Notification.objects.filter(pk=note.pk).update(mail_sent_at=now, mail_claimed_at=None, mail_error="")
                 result.sent += 1

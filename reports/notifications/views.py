@@ -4,11 +4,10 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from reports.models import MailOptOut, Notification
-from reports.notifications import rules
+from reports.models import Notification
+from reports.notifications import rules, services
 from reports.progress.paging import paginate
 
 
@@ -24,14 +23,14 @@ def notification_list(request):
 def notification_open(request, pk: int):
     """The notification's page, the notification marked read on the way."""
     note = get_object_or_404(Notification, pk=pk, recipient=request.user)
-    Notification.objects.filter(pk=note.pk, read_at__isnull=True).update(read_at=timezone.now())
+    services.notifications_mark_read(Notification.objects.filter(pk=note.pk))
     return redirect(note.path)
 
 
 @login_required
 @require_POST
 def notifications_read(request):
-    count = request.user.notifications.filter(read_at__isnull=True).update(read_at=timezone.now())
+    count = services.notifications_mark_read(request.user.notifications.all())
     messages.success(request, f"알림 {count}건을 읽음으로 표시했습니다.")
     return redirect("reports:notifications")
 
@@ -55,12 +54,8 @@ def mail_settings(request):
         initial={k.value: k.value not in opted_out for k in rules.OPTIONAL},
     )
     if request.method == "POST" and form.is_valid():
-        off = [kind for kind in rules.OPTIONAL if not form.cleaned_data[kind.value]]
-        request.user.mail_opt_outs.exclude(kind__in=off).delete()
-        MailOptOut.objects.bulk_create(
-            [MailOptOut(user=request.user, kind=kind) for kind in off], ignore_conflicts=True
-        )
+        services.mail_opt_outs_set(request.user, [k for k in rules.OPTIONAL if not form.cleaned_data[k.value]])
         messages.success(request, "메일 수신 설정을 저장했습니다.")
         return redirect("reports:mail-settings")
-    always = [k.label for k in Notification.Kind if k not in rules.OPTIONAL]
+    always = [kind.label for kind in rules.ALWAYS]
     return render(request, "notifications/settings.html", {"form": form, "always": always})

@@ -145,6 +145,15 @@ def _statuses_on_time() -> list[str]:
     ]
 
 
+def tasks_not_reported_on_time(*, period: ReportingPeriod) -> QuerySet[Task]:
+    """The plan's tasks whose report for ``period`` does not stop it being overdue yet (none, a draft, a returned
+    one), whatever today is, in plan order with their department: those the quarter's reminders name."""
+    on_time = ProgressReport.objects.filter(task=OuterRef("pk"), period=period, status__in=_statuses_on_time())
+    return (
+        Task.objects.filter(plan=period.plan).exclude(Exists(on_time)).select_related("department").order_by("number")
+    )
+
+
 def overdue_cells(*, plan: Plan, periods: list[ReportingPeriod], today: datetime.date) -> QuerySet[Task]:
     """One row per task × quarter that is overdue, in task then quarter order, counted and sliced in the database.
 

@@ -61,17 +61,14 @@ def remind(*, today: datetime.date | None = None, now: datetime.datetime | None 
 
 def _officers(department_ids) -> dict[int, list]:
     """Department pk → its active officers (members with the officer role)."""
-    memberships = Department.members.through.objects.filter(
-        department__in=department_ids, user__groups__name=permissions.OFFICER, user__is_active=True
-    ).select_related("user")
     by_department = defaultdict(list)
-    for membership in memberships:
+    for membership in permissions.officer_memberships(department_ids):
         by_department[membership.department_id].append(membership.user)
     return by_department
 
 
 def _reviewers() -> list:
-    return list(get_user_model().objects.filter(groups__name=permissions.REVIEWER, is_active=True))
+    return list(permissions.reviewers())
 
 
 def _task_label(task: Task) -> str:

@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
 
-from initiatives.models import Task
+from initiatives.models import Department, Task
 from reports.models import Evidence, ProgressReport
 
 OFFICER = "부서 담당자"
@@ -51,6 +51,19 @@ def is_officer(user) -> bool:
 
 def department_ids(user) -> set[int]:
     return _memberships(user)[1] if user.is_authenticated else set()
+
+
+def officer_memberships(department_ids) -> QuerySet:
+    """(department, user) rows of the departments' active officers, with the user: who writes their reports."""
+    memberships = Department.members.through.objects.filter(
+        department__in=department_ids, user__groups__name=OFFICER, user__is_active=True
+    )
+    return memberships.select_related("user")
+
+
+def reviewers() -> QuerySet:
+    """The planning office's active reviewers (administrators review too, but are not sent its work)."""
+    return get_user_model().objects.filter(groups__name=REVIEWER, is_active=True)
 
 
 def can_write_report_content(user, task: Task) -> bool:

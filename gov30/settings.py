@@ -75,6 +75,10 @@ INSTALLED_APPS = [
     "import_export",
     "csp",
     "gov30.apps.AxesConfig",
+    # background jobs: Django's tasks API (django-tasks), run by the database backend or by RQ on Redis
+    "django_tasks",
+    "django_tasks_db",
+    "django_rq",
     "initiatives",
     "budgets",
     "reports",
@@ -216,6 +220,29 @@ GOV30_SITE_URL = env_str("GOV30_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 GOV30_REMIND_DAYS_BEFORE = env_int("GOV30_REMIND_DAYS_BEFORE", 7)
 GOV30_OVERDUE_REPEAT_DAYS = env_int("GOV30_OVERDUE_REPEAT_DAYS", 3)
 GOV30_ESCALATE_AFTER_DAYS = env_int("GOV30_ESCALATE_AFTER_DAYS", 14)
+
+# Background jobs (reports/jobs/): Django's tasks API. The database backend needs nothing beside the portal's
+# database; GOV30_TASK_BACKEND=rq runs them on RQ with Redis (REDIS_URL) when one machine is not enough.
+# Started by ``manage.py run_worker`` (the worker and the schedule of the reminders and the nightly refresh).
+GOV30_TASK_BACKEND = env_str("GOV30_TASK_BACKEND", "database")
+if GOV30_TASK_BACKEND not in ("database", "rq"):
+    raise ImproperlyConfigured("GOV30_TASK_BACKEND는 'database' 또는 'rq'여야 합니다.")
+TASKS = {
+    "default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}
+    if GOV30_TASK_BACKEND == "rq"
+    else {"BACKEND": "django_tasks_db.DatabaseBackend"}
+}
+RQ_QUEUES = {"default": {"URL": env_str("REDIS_URL", "redis://127.0.0.1:6379/0")}}
+RQ_SHOW_ADMIN_LINK = False  # django-rq's English queue pages stay out of the admin; jobs are shown in Korean there
+# The evaluation workbook of more tasks than this, and an upload larger than this, are made by a job.
+GOV30_WORKBOOK_JOB_TASKS = env_int("GOV30_WORKBOOK_JOB_TASKS", 200)
+GOV30_UPLOAD_JOB_BYTES = env_int("GOV30_UPLOAD_JOB_BYTES", 512 * 1024)
+# A running job not heard from for this long (its worker was killed) is started again, up to the attempts.
+GOV30_JOB_STALE_SECONDS = env_int("GOV30_JOB_STALE_SECONDS", 600)
+GOV30_JOB_MAX_ATTEMPTS = env_int("GOV30_JOB_MAX_ATTEMPTS", 3)
+# The schedule: the reminders every few minutes, the assessments' refresh once a night after this hour.
+GOV30_REMINDERS_EVERY_MINUTES = env_int("GOV30_REMINDERS_EVERY_MINUTES", 5)
+GOV30_REFRESH_HOUR = env_int("GOV30_REFRESH_HOUR", 0)
 
 # Production hardening, switched by DEBUG=0 (see README); a local http run keeps it off.
 HTTPS = not (DEBUG or LOCAL_HTTP)

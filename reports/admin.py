@@ -5,9 +5,11 @@ from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.models import Group, Permission
+from django_tasks_db.models import DBTaskResult
 
 from reports.models import (
     Evidence,
+    Job,
     LateChangeException,
     Notification,
     ProgressReport,
@@ -138,6 +140,21 @@ class NotificationAdmin(ReadOnlyAdmin):
     list_select_related = ("recipient",)
 
 
+@admin.register(Job)
+class JobAdmin(ReadOnlyAdmin):
+    """Background jobs: the scheduled runs and the exports asked for, with their state and any error."""
+
+    list_display = ("created_at", "kind", "state", "percent", "attempts", "owner", "key", "finished_at", "error")
+    list_filter = ("state", "kind")
+    search_fields = ("key", "owner__username")
+    list_select_related = ("owner",)
+
+
+# The task queue's own table (django-tasks-db) is English and says less than the jobs above; django-rq's queue
+# pages are off (RQ_SHOW_ADMIN_LINK).
+admin.site.unregister(DBTaskResult)
+QUEUE_APPS = ("django_tasks_database", "django_rq")
+
 # Django stores permission names in English ("Can add access attempt"); the role screens name them in Korean.
 PERMISSION_ACTIONS = {"add": "추가", "change": "변경", "delete": "삭제", "view": "보기"}
 
@@ -152,6 +169,8 @@ class KoreanPermissionsMixin:
         field = super().formfield_for_manytomany(db_field, request, **kwargs)
         if db_field.name in {"permissions", "user_permissions"}:
             field.label_from_instance = permission_label
+            # the task queue's own tables have no admin here (jobs are granted as 백그라운드 작업)
+            field.queryset = field.queryset.exclude(content_type__app_label__in=QUEUE_APPS)
         return field
 
 

@@ -459,6 +459,8 @@ class Notification(models.Model):
         APPROVED = "approved", "보고 승인"
         COMMENT = "comment", "새 의견"
         DIGEST = "digest", "검토 대기 요약"
+        REOPENED = "reopened", "승인 보고 재개"
+        JOB_DONE = "job_done", "요청한 작업 완료"
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications", verbose_name="받는 사람"
@@ -501,3 +503,59 @@ class MailOptOut(models.Model):
         verbose_name = "메일 수신 거부"
         verbose_name_plural = "메일 수신 거부"
         constraints = [models.UniqueConstraint(fields=["user", "kind"], name="mail_opt_out_once")]
+
+
+class Job(models.Model):
+    """One piece of background work and what it is up to: the page a person watches reads its percentage and
+    stage, and its result file is theirs alone. Scheduled runs carry a key naming their slot (one row per slot
+    however many schedulers run); a run whose worker was killed is started again and writes the same file."""
+
+    class Kind(models.TextChoices):
+        WORKBOOK = "workbook", "평가 자료 엑셀"
+        UPLOAD_PREVIEW = "upload_preview", "엑셀 보고 미리보기"
+        REMINDERS = "reminders", "알림·메일 발송"
+        REFRESH = "refresh", "분기 진단 재산출"
+
+    class State(models.TextChoices):
+        QUEUED = "queued", "대기"
+        RUNNING = "running", "진행 중"
+        SUCCEEDED = "succeeded", "완료"
+        FAILED = "failed", "실패"
+
+    kind = models.CharField("종류", max_length=16, choices=Kind.choices)
+    key = models.CharField("예약 구분 키", max_length=80, null=True, blank=True, unique=True)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="jobs",
+        verbose_name="요청한 사람",
+    )
+    params = models.JSONField("조건", default=dict, blank=True)
+    state = models.CharField("상태", max_length=10, choices=State.choices, default=State.QUEUED)
+    percent = models.PositiveSmallIntegerField("진행률(%)", default=0)
+    stage = models.CharField("단계", max_length=100, blank=True)
+    attempts = models.PositiveSmallIntegerField("시도 횟수", default=0)
+    task_id = models.CharField("작업 큐 ID", max_length=64, blank=True)
+    created_at = models.DateTimeField("요청 일시")
+    started_at = models.DateTimeField("시작 일시", null=True, blank=True)
+    heartbeat_at = models.DateTimeField("마지막 진행 보고", null=True, blank=True)
+    finished_at = models.DateTimeField("끝난 일시", null=True, blank=True)
+    error = models.TextField("오류", blank=True)
+    result_file = models.CharField("결과 파일", max_length=200, blank=True)
+    result_name = models.CharField("내려받을 이름", max_length=200, blank=True)
+    result = models.JSONField("결과", default=dict, blank=True)
+
+    class Meta:
+        verbose_name = "백그라운드 작업"
+        verbose_name_plural = "백그라운드 작업"
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["state", "heartbeat_at"], name="job_state_heartbeat")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} #{self.pk} ({self.get_state_display()})"
+
+    @property
+    def finished(self) -> bool:
+        return self.state in (self.State.SUCCEEDED, self.State.FAILED)

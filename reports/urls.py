@@ -1,6 +1,7 @@
 from django.urls import path
 
 from reports.evaluation import views as evaluation_views
+from reports.jobs import views as job_views
 from reports.notifications import views as notification_views
 from reports.progress import views as progress_views
 from reports.spreadsheets import views as spreadsheet_views
@@ -48,4 +49,8 @@ urlpatterns += [
     path("offline/<int:period_pk>/template/", spreadsheet_views.template_download, name="offline-template"),
     path("offline/<int:period_pk>/upload/", spreadsheet_views.upload, name="offline-upload"),
     path("offline/<int:period_pk>/confirm/", spreadsheet_views.confirm, name="offline-confirm"),
+    path("offline/jobs/<int:pk>/", spreadsheet_views.job_preview, name="offline-job-preview"),
+    path("jobs/<int:pk>/", job_views.job_detail, name="job-detail"),
+    path("jobs/<int:pk>/status/", job_views.job_status, name="job-status"),
+    path("jobs/<int:pk>/download/", job_views.job_download, name="job-download"),
 ]

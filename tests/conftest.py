@@ -6,6 +6,9 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 
+# ``smtp``: a real SMTP server on loopback; ``task_backend``: each job test on the database backend and on RQ
+pytest_plugins = ["tests.mailserver", "tests.jobqueue"]
+
 SEED_PATH = Path(
     os.environ.get("PLAN_SEED_PATH", Path(settings.BASE_DIR).parent / "shared" / "seed" / "000_650be32f74d3c900.txt")
 )
@@ -20,6 +23,15 @@ def fast_password_hasher():
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """Every test starts from the real 2017 plan, loaded once per session."""
+    with django_db_blocker.unblock():
+        call_command("load_plan", verbosity=0, stdout=open(os.devnull, "w"))
+
+
+@pytest.fixture
+def plan_reloaded_afterwards(django_db_setup, django_db_blocker):
+    """A test that must commit (another process reads its rows) flushes the test database afterwards; the
+    session's plan is put back for the tests that run later. Ask for it before ``transactional_db``."""
+    yield
     with django_db_blocker.unblock():
         call_command("load_plan", verbosity=0, stdout=open(os.devnull, "w"))
 

@@ -14,15 +14,6 @@ from reports.progress import services
 from tests.conftest import complete_data
 
 
-@pytest.fixture
-def plan_reloaded_afterwards(django_db_setup, django_db_blocker):
-    """The round trip must commit (pg_dump sees committed rows only), so the test database is
-    flushed after it; put the session's plan back for the tests that run later."""
-    yield
-    with django_db_blocker.unblock():
-        call_command("load_plan", verbosity=0, stdout=StringIO())
-
-
 def command(*args: str) -> str:
     out = StringIO()
     call_command(*args, stdout=out)

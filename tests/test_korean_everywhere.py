@@ -8,6 +8,7 @@ so their axis text is checked in tests/browser/test_charts_in_korean.py.
 import pytest
 from django.contrib import admin
 from django.urls import get_resolver, reverse
+from django.utils import timezone
 
 from reports.evaluation import annual
 from reports.models import ProgressReport
@@ -24,13 +25,13 @@ PAGES = [
     "/reports/{draft}/", "/reports/{draft}/edit/", "/dashboard/", "/dashboard/?quarter=2",
     "/dashboard/departments/", "/dashboard/schedule/", "/evaluation/", "/evaluation/weights/",
     "/evaluation/scores/{score}/", "/offline/{q3}/upload/", "/admin/login/", "/no-such-page/",
-    "/notifications/", "/notifications/settings/",
+    "/notifications/", "/notifications/settings/", "/jobs/{job}/", "/offline/jobs/{upload_job}/",
 ]
 # Routes that answer with a file, JSON or a redirect only, or take POST only: not pages.
 NOT_PAGES = {
     "plan-api", "report-start", "report-figures", "report-approve", "reports-approve", "report-return", "report-reopen",
     "exception-grant", "evidence-upload", "evidence-download", "period-state", "evaluation-run", "report-comment",
-    "notification-open", "notifications-read",
+    "notification-open", "notifications-read", "job-status", "job-download",
     "evaluation-finalise", "workbook-download", "offline-template", "offline-confirm", "logout",
 }
 # The route names PAGES opens.
@@ -39,6 +40,7 @@ SCANNED = {
     "criteria", "open-results", "login", "home", "my-tasks", "inbox", "period-list", "register",
     "indicator-target", "report-detail", "report-edit", "dashboard", "dashboard-departments",
     "dashboard-gantt", "evaluation", "weights", "score-detail", "offline-upload", "notifications", "mail-settings",
+    "job-detail", "offline-job-preview",
 }
 # fmt: on
 ROLES = ("anonymous", "officer", "other officer", "reviewer", "administrator")
@@ -68,8 +70,49 @@ def portal(plan):
         "draft": ProgressReport.objects.filter(period=q3, status="draft").first().pk,
         "score": score.pk,
         "q3": q3.pk,
+        **jobs_shown(users["reviewer"], users["officer"], q3),
     }
     return users, ids
+
+
+def jobs_shown(reviewer, officer, period) -> dict:
+    """A workbook job under way (the reviewer's) and a finished upload preview with a row of each kind (the
+    officer's), as their pages show them."""
+    from reports.models import Job
+
+    now = timezone.now()
+    running = Job.objects.create(
+        kind="workbook", owner=reviewer, state="running", percent=40, stage="성과지표 시트 작성 중", created_at=now
+    )
+    preview = Job.objects.create(
+        kind="upload_preview",
+        owner=officer,
+        state="succeeded",
+        percent=100,
+        created_at=now,
+        params={"period": period.pk, "upload": "jobs/uploads/shown.xlsx"},
+    )
+    rows = [
+        {
+            "sheet": "서술",
+            "number": 2,
+            "task": "15. 찾아가는 동주민센터",
+            "status": "변경",
+            "changes": [["주요 추진실적", "achievements", "이전", "새 실적"]],
+            "errors": [],
+        },
+        {
+            "sheet": "성과지표",
+            "number": 3,
+            "task": "15. 찾아가는 동주민센터",
+            "status": "오류",
+            "changes": [],
+            "errors": ["실적은 0 이상의 숫자로 적어 주세요."],
+        },
+    ]
+    preview.result = {"rows": rows, "pending": "", "next": f"/offline/jobs/{preview.pk}/"}
+    preview.save(update_fields=["result"])
+    return {"job": running.pk, "upload_job": preview.pk}
 
 
 def admin_pages(ids: dict) -> list[str]:

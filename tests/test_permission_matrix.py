@@ -22,6 +22,8 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 import pytest
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
@@ -30,6 +32,7 @@ from reports.evaluation.annual import weights_current
 from reports.models import (
     Evaluation,
     Evidence,
+    Job,
     LateChangeException,
     MailOptOut,
     Notification,
@@ -51,7 +54,7 @@ PASSWORD = "pw-for-tests-only"  # tests.conftest.make_user
 
 # Placeholders: {task} task 15 · {department} 자치행정과 · {report} task 15's Q1 report · {evidence} its PDF
 # · {q2} the 2nd quarter (opened for the start cells) · {q3} a scheduled quarter · {indicator} a 2017
-# indicator of task 15.
+# indicator of task 15 · {job} the reviewer's finished workbook job · {upload_job} the owner's finished upload preview.
 # fmt: off
 MATRIX = [
     # name                 method  path                                        anon owner other review admin
@@ -158,6 +161,15 @@ MATRIX = [
     ("notifications-read", "POST", "/notifications/read/",                       L,   A,    A,    A,     A),
     ("mail-settings",      "GET",  "/notifications/settings/",                   L,   A,    A,    A,     A),
     ("mail-settings",      "POST", "/notifications/settings/",                   L,   A,    A,    A,     A),
+    # -- a background job and its result: only the person who started it (not even an administrator)
+    ("job-detail",         "GET",  "/jobs/{job}/",                               L,   H,    H,    A,     H),
+    ("job-detail",         "POST", "/jobs/{job}/",                               L,   M,    M,    M,     M),
+    ("job-status",         "GET",  "/jobs/{job}/status/",                        L,   H,    H,    A,     H),
+    ("job-status",         "POST", "/jobs/{job}/status/",                        L,   M,    M,    M,     M),
+    ("job-download",       "GET",  "/jobs/{job}/download/",                      L,   H,    H,    A,     H),
+    ("job-download",       "POST", "/jobs/{job}/download/",                      L,   M,    M,    M,     M),
+    ("offline-job-preview", "GET", "/offline/jobs/{upload_job}/",                L,   A,    H,    H,     H),
+    ("offline-job-preview", "POST", "/offline/jobs/{upload_job}/",               L,   M,    M,    M,     M),
     ("logout",             "GET",  "/accounts/logout/",                          M,   M,    M,    M,     M),
     ("logout",             "POST", "/accounts/logout/",                          A,   A,    A,    A,     A),
     ("admin-index",        "GET",  "/admin/",                                    L,   L,    L,    L,     A),
@@ -199,6 +211,8 @@ def world(settings, tmp_path, report, task, periods, officer, other_officer, rev
         "q3": periods[2].pk,
         "indicator": task.indicators.filter(year=2017).order_by("pk").first().pk,
         "notification": _notification(officer, report).pk,
+        "job": _workbook_job(reviewer).pk,
+        "upload_job": _upload_job(officer, periods[1]).pk,
     }
     for user in (other_officer, reviewer, administrator):
         _notification(user, report)
@@ -216,6 +230,32 @@ def _notification(user, report) -> Notification:
         path=f"/reports/{report.pk}/",
         created_at=timezone.now(),
     )
+
+
+def _workbook_job(reviewer) -> Job:
+    kept = default_storage.save("jobs/matrix.xlsx", ContentFile(b"PK matrix"))
+    return Job.objects.create(
+        kind=Job.Kind.WORKBOOK,
+        owner=reviewer,
+        state=Job.State.SUCCEEDED,
+        percent=100,
+        created_at=timezone.now(),
+        result_file=kept,
+        result_name="평가자료.xlsx",
+    )
+
+
+def _upload_job(officer, period) -> Job:
+    job = Job.objects.create(
+        kind=Job.Kind.UPLOAD_PREVIEW,
+        owner=officer,
+        state=Job.State.SUCCEEDED,
+        created_at=timezone.now(),
+        params={"period": period.pk, "upload": "jobs/uploads/gone.xlsx"},
+    )
+    job.result = {"rows": [], "pending": "", "next": f"/offline/jobs/{job.pk}/"}
+    job.save(update_fields=["result"])
+    return job
 
 
 def set_period_state(period_pk, state):
@@ -327,6 +367,7 @@ def snapshot(world) -> dict:
         "adjusted": TaskScore.objects.exclude(adjusted_total=None).count(),
         "unread": Notification.objects.filter(read_at=None).count(),
         "opt_outs": MailOptOut.objects.count(),
+        "jobs": list(Job.objects.order_by("pk").values_list("state", "result_file")),
     }
 
 

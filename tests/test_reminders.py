@@ -5,9 +5,6 @@ A simulated quarter moves the clock day by day (time-machine) through 2017 Q1 (d
 reminders 7 days before, every 3 days while overdue, the head told after 14 days overdue."""
 
 import datetime
-import email
-import email.policy
-import socket
 import threading
 from collections import Counter
 from zoneinfo import ZoneInfo
@@ -24,43 +21,9 @@ from reports.notifications.rules import OPTIONAL
 from reports.progress import services
 from reports.progress.permissions import OFFICER, REVIEWER
 from tests.conftest import complete_data, make_user
+from tests.mailserver import Inbox, free_port
 
 SEOUL = ZoneInfo("Asia/Seoul")
-
-
-class Inbox:
-    """What the SMTP server received, parsed."""
-
-    def __init__(self) -> None:
-        self.messages: list[email.message.EmailMessage] = []
-
-    async def handle_DATA(self, server, session, envelope):
-        message = email.message_from_bytes(envelope.original_content, policy=email.policy.default)
-        message["X-Envelope-To"] = ", ".join(envelope.rcpt_tos)
-        self.messages.append(message)
-        return "250 OK"
-
-    def kinds(self) -> Counter:
-        return Counter((m["To"], m["X-Gov30-Notification"]) for m in self.messages)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@pytest.fixture
-def smtp(settings):
-    """A real SMTP server (aiosmtpd) on loopback, and the portal's mail pointed at it."""
-    inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", controller.port
-    settings.GOV30_SITE_URL = "https://gov30.example"
-    yield inbox
-    controller.stop()
 
 
 @pytest.fixture
@@ -170,6 +133,20 @@ def test_a_returned_report_mails_its_officer_the_comment_with_a_link(smtp, plan,
 
 
 @pytest.mark.django_db
+def test_a_reopened_report_mails_its_officer_the_reason(smtp, plan, periods, people):
+    q1 = open_quarter(periods)
+    report = services.report_start(task=plan.tasks.get(number=15), period=q1, user=people["officer"])
+    services.report_submit(report=report, user=people["officer"], version=report.version, data=complete_data(report))
+    services.report_approve(report=report, user=people["reviewer"], version=report.version)
+    services.report_reopen(report=report, user=people["reviewer"], version=report.version, reason="예산 수치 재확인")
+    notify.remind()
+    notify.deliver()
+    reopened = [m for m in smtp.messages if m["X-Gov30-Notification"] == "reopened"]
+    assert [m["To"] for m in reopened] == ["officer@seoul.example"]
+    assert "예산 수치 재확인" in reopened[0].get_body(("plain",)).get_content()
+
+
+@pytest.mark.django_db
 def test_a_mail_server_down_at_first_gets_the_mail_later_once(settings, plan, periods, people):
     open_quarter(periods)
     port = free_port()
@@ -203,7 +180,10 @@ def test_turning_off_an_optional_mail_stops_it_but_not_the_due_reminders(client,
     client.force_login(people["officer"])
     page = client.get("/notifications/settings/").content.decode()
     assert "분기 보고 시작" in page and 'name="due_soon"' not in page and 'name="overdue"' not in page
-    answer = client.post("/notifications/settings/", {"submitted": "on", "returned": "on", "approved": "on"})
+    answer = client.post(
+        "/notifications/settings/",
+        {"submitted": "on", "returned": "on", "approved": "on", "reopened": "on", "job_done": "on"},
+    )
     assert answer.status_code == 302
     for day in ("2017-03-25", "2017-04-03", "2017-04-11"):
         run_day(datetime.date.fromisoformat(day))
@@ -253,9 +233,10 @@ def test_a_comment_tells_the_other_side_of_the_discussion(smtp, plan, periods, p
     assert {to for to, _ in comments} == {"reviewer@seoul.example", "officer@seoul.example"}
 
 
-@pytest.mark.django_db(transaction=True)
 @pytest.mark.skipif(connection.vendor == "sqlite", reason="two workers need a database server (the PostgreSQL pass)")
-def test_two_workers_at_the_same_time_send_each_mail_once(smtp, plan, periods, people):
+def test_two_workers_at_the_same_time_send_each_mail_once(
+    plan_reloaded_afterwards, transactional_db, smtp, plan, periods, people
+):
     open_quarter(periods)
     start = threading.Barrier(2)
     errors = []

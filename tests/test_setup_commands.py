@@ -26,7 +26,7 @@ def readme_commands() -> list[str]:
 
 def test_readme_has_a_run_and_a_test_command():
     run, test = readme_commands()[:2]
-    assert "setup_portal" in run and "runserver 127.0.0.1:8000" in run
+    assert "setup_portal" in run and "run_portal 127.0.0.1:8000" in run
     assert test.endswith("-m pytest")
 
 
@@ -92,14 +92,17 @@ def get(url: str) -> tuple[int, dict, str]:
 
 @pytest.fixture
 def run_command_server(tmp_path):
-    """``manage.py runserver`` started with the README run command's environment, on a free port."""
+    """``manage.py run_portal`` (the web server and its worker) started with the README run command's environment,
+    on a free port, on a migrated database of its own."""
     run = readme_commands()[0]
     env = dict(re.findall(r"(DJANGO_\w+)=(\S+)", run.split("setup_portal")[1]))
     env = {**os.environ, **env, "SQLITE_PATH": str(tmp_path / "db.sqlite3"), "DJANGO_SETTINGS_MODULE": "gov30.settings"}
-    env.pop("DJANGO_SECRET_KEY", None)
+    for name in ("DJANGO_SECRET_KEY", "DATABASE_URL", "GOV30_TASK_BACKEND"):
+        env.pop(name, None)
+    subprocess.run([sys.executable, "manage.py", "migrate", "-v", "0"], cwd=ROOT, env=env, check=True)
     port = free_port()
     server = subprocess.Popen(
-        [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"],
+        [sys.executable, "manage.py", "run_portal", f"127.0.0.1:{port}"],
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,
@@ -118,7 +121,12 @@ def run_command_server(tmp_path):
         yield url
     finally:
         server.terminate()
-        server.wait(timeout=10)
+        server.wait(timeout=30)
+        for _ in range(100):  # the worker ends with it
+            if not processes_on(env["SQLITE_PATH"]):
+                break
+            time.sleep(0.2)
+        assert not processes_on(env["SQLITE_PATH"]), "the run command left its worker running"
 
 
 def test_run_command_shows_korean_error_pages_over_plain_http(run_command_server):
@@ -130,3 +138,32 @@ def test_run_command_shows_korean_error_pages_over_plain_http(run_command_server
     assert "csrftoken=" in headers.get("Set-Cookie", "") and "Secure" not in headers["Set-Cookie"]
     assert get(f"{run_command_server}/static/css/gov30.css")[0] == 200  # whitenoise, without collectstatic
     assert get(f"{run_command_server}/static/img/favicon.svg")[0] == 200
+
+
+def processes_on(database: str) -> list[int]:
+    """The processes started with ``SQLITE_PATH=database`` (the run command's web server and worker)."""
+    found = []
+    for environ in Path("/proc").glob("[0-9]*/environ"):
+        try:
+            if f"SQLITE_PATH={database}".encode() in environ.read_bytes().split(b"\0"):
+                found.append(int(environ.parent.name))
+        except OSError:
+            continue
+    return found
+
+
+def test_the_run_command_starts_the_worker_beside_the_web_server(run_command_server, tmp_path):
+    """The worker runs the schedule's first reminder job at once; stopping the run command stops it too."""
+    import sqlite3
+
+    database = str(tmp_path / "db.sqlite3")
+    state = None
+    for _ in range(300):
+        with sqlite3.connect(database, timeout=10) as db:
+            row = db.execute("SELECT state FROM reports_job WHERE key LIKE 'reminders:%'").fetchone()
+        state = row and row[0]
+        if state == "succeeded":
+            break
+        time.sleep(0.2)
+    assert state == "succeeded"
+    assert len(processes_on(database)) == 2  # the web server and its worker

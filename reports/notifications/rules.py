@@ -10,7 +10,16 @@ from reports.models import Notification
 Kind = Notification.Kind
 
 # Mails a person may turn off. The due and overdue reminders, and the head's, always go.
-OPTIONAL = (Kind.OPENED, Kind.SUBMITTED, Kind.RETURNED, Kind.APPROVED, Kind.COMMENT, Kind.DIGEST)
+OPTIONAL = (
+    Kind.OPENED,
+    Kind.SUBMITTED,
+    Kind.RETURNED,
+    Kind.APPROVED,
+    Kind.REOPENED,
+    Kind.COMMENT,
+    Kind.DIGEST,
+    Kind.JOB_DONE,
+)
 ALWAYS = tuple(kind for kind in Kind if kind not in OPTIONAL)
 
 

@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from initiatives.models import Department, Task
-from reports.models import MailOptOut, Notification, ProgressReport, ReportEvent, ReportingPeriod
+from reports.models import Job, MailOptOut, Notification, ProgressReport, ReportEvent, ReportingPeriod
 from reports.notifications import rules
 from reports.progress import permissions, selectors
 from reports.progress import rules as progress_rules
@@ -28,7 +28,12 @@ from reports.progress import rules as progress_rules
 Kind, Action = Notification.Kind, ReportEvent.Action
 # Report events told to the people concerned; older ones are taken as told (the job runs at least daily).
 EVENT_WINDOW = datetime.timedelta(days=7)
-EVENT_KINDS = {Action.SUBMIT: Kind.SUBMITTED, Action.RETURN: Kind.RETURNED, Action.APPROVE: Kind.APPROVED}
+EVENT_KINDS = {
+    Action.SUBMIT: Kind.SUBMITTED,
+    Action.RETURN: Kind.RETURNED,
+    Action.APPROVE: Kind.APPROVED,
+    Action.REOPEN: Kind.REOPENED,
+}
 # A claimed mail whose worker died is taken over after this long.
 CLAIM_TIMEOUT = datetime.timedelta(minutes=10)
 BATCH = 200
@@ -206,7 +211,7 @@ def _event_notes(now: datetime.datetime) -> list[Note]:
         kind = EVENT_KINDS.get(event.action, Kind.COMMENT)
         subject = f"{Notification.Kind(kind).label}: {report.period} {_task_label(task)}"
         body = event.comment or subject
-        if event.action == Action.RETURN:
+        if event.action in (Action.RETURN, Action.REOPEN):
             body = f"검토 의견: {event.comment}"
         path = reverse("reports:report-detail", args=[report.pk])
         if kind == Kind.COMMENT:
@@ -242,6 +247,16 @@ def _store(notes: list[Note], now: datetime.datetime) -> int:
         batch_size=500,
     )
     return Notification.objects.count() - before
+
+
+def job_done_notify(job: Job) -> int:
+    """Tell the person who asked for a job that it has ended, with a link to its page; once per job, however often
+    it ran (a retried job is told as one)."""
+    job.refresh_from_db(fields=["state"])
+    ended = "이 끝났습니다" if job.state == Job.State.SUCCEEDED else "을 마치지 못했습니다"
+    subject = f"요청하신 {job.get_kind_display()} 작업{ended}"
+    path = reverse("reports:job-detail", args=[job.pk])
+    return _store([Note(job.owner_id, Kind.JOB_DONE, f"job:{job.pk}", subject, subject, path)], timezone.now())
 
 
 def notifications_mark_read(notifications) -> int:

@@ -12,7 +12,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from initiatives.models import Department, Task
-from reports.models import Evidence, ProgressReport
+from reports.models import Evidence, Job, ProgressReport
 
 OFFICER = "부서 담당자"
 REVIEWER = "정보기획담당관 검토자"
@@ -137,6 +137,16 @@ def get_evidence_for_user(user, pk: int) -> Evidence:
     if evidence is None:
         raise Http404("파일을 찾을 수 없습니다.")
     return evidence
+
+
+def get_job_for_user(user, pk: int) -> Job:
+    """A job started from a page, and its result, are only for the person who started it, while they still hold
+    the role that may start it (a workbook: a reviewer; an upload: an officer). Anyone else gets 404."""
+    job = Job.objects.filter(pk=pk, owner=user).first() if user.is_authenticated else None
+    may = {Job.Kind.WORKBOOK: is_reviewer, Job.Kind.UPLOAD_PREVIEW: is_officer}
+    if job is None or not may.get(job.kind, is_administrator)(user):
+        raise Http404("작업을 찾을 수 없습니다.")
+    return job
 
 
 def ensure_reviewer(user) -> None:

@@ -4,6 +4,7 @@ import json
 import tempfile
 import uuid
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -16,12 +17,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from gov30.spreadsheets import UploadRefused, check_xlsx
 from reports.evaluation.views import dashboard_selection
-from reports.models import ReportingPeriod
+from reports.jobs.services import job_start
+from reports.models import Job, ReportingPeriod
 from reports.progress import permissions
 from reports.progress.services import ReportActionRefused
 from reports.spreadsheets import offline
 from reports.spreadsheets.forms import WorkbookUploadForm
-from reports.spreadsheets.workbook import WorkbookFilter, evaluation_workbook
+from reports.spreadsheets.workbook import WorkbookFilter, evaluation_workbook, workbook_filename
 
 SESSION_KEY = "offline_upload"
 
@@ -61,18 +63,44 @@ def upload(request, period_pk: int):
             status=400 if request.method == "POST" else 200,
         )
     upload_file = form.cleaned_data["file"]
+    request.session.pop(SESSION_KEY, None)
     try:
         check_xlsx(upload_file, size=upload_file.size, name=upload_file.name)
+        if upload_file.size > settings.GOV30_UPLOAD_JOB_BYTES:  # a large file is previewed in the background
+            kept = default_storage.save(f"jobs/uploads/{uuid.uuid4().hex}.xlsx", upload_file)
+            params = {"period": period.pk, "upload": kept}
+            job = job_start(kind=Job.Kind.UPLOAD_PREVIEW, owner=request.user, params=params)
+            return redirect("reports:job-detail", pk=job.pk)
         result = offline.preview(handle=upload_file, user=request.user, period=period)
     except UploadRefused as refusal:
-        form.add_error("file", str(refusal))
-        return render(request, "reports/offline_upload.html", {"period": period, "form": form}, status=400)
-    request.session.pop(SESSION_KEY, None)
+        return _upload_refused(request, period, form, str(refusal))
     if not result.errors:  # kept server-side until confirmed (it may hold thousands of rows)
         content = ContentFile(offline.pending_json(result))
         stored = default_storage.save(f"imports/{uuid.uuid4().hex}.json", content)
         request.session[SESSION_KEY] = {"name": stored, "period": period.pk}
     return render(request, "reports/offline_preview.html", {"period": period, "preview": result})
+
+
+def _upload_refused(request, period: ReportingPeriod, form: WorkbookUploadForm, refusal: str):
+    form.add_error("file", refusal)
+    return render(request, "reports/offline_upload.html", {"period": period, "form": form}, status=400)
+
+
+@login_required
+@require_GET
+def job_preview(request, pk: int):
+    """A large upload's preview, made by its job: the same page as a small one's, its changes kept for the confirm."""
+    job = permissions.get_job_for_user(request.user, pk)
+    if job.kind != Job.Kind.UPLOAD_PREVIEW or job.state != Job.State.SUCCEEDED:
+        return redirect("reports:job-detail", pk=job.pk)
+    period = _officer_period(request, job.params["period"])
+    if "refused" in job.result:
+        messages.error(request, f"올린 파일을 받지 않았습니다: {job.result['refused']}")
+        return redirect("reports:offline-upload", period_pk=period.pk)
+    preview = offline.Preview(period=period, rows=[offline.PreviewRow(**row) for row in job.result["rows"]], values={})
+    if job.result["pending"] and default_storage.exists(job.result["pending"]):
+        request.session[SESSION_KEY] = {"name": job.result["pending"], "period": period.pk}
+    return render(request, "reports/offline_preview.html", {"period": period, "preview": preview})
 
 
 @login_required
@@ -107,10 +135,13 @@ def workbook_download(request):
         area=data.get("area"),
         department=data.get("department"),
     )
+    name = workbook_filename(chosen, timezone.localdate())
+    if chosen.tasks().count() > settings.GOV30_WORKBOOK_JOB_TASKS:  # a large workbook is made in the background
+        job = job_start(kind=Job.Kind.WORKBOOK, owner=request.user, params={**chosen.params(), "name": name})
+        return redirect("reports:job-detail", pk=job.pk)
     handle = tempfile.TemporaryFile()
     evaluation_workbook(handle, chosen)
     handle.seek(0)
-    name = f"gov30-{plan.year}-평가자료-{chosen.quarter}분기-{timezone.localdate():%Y%m%d}.xlsx"
     return FileResponse(
         handle,
         as_attachment=True,

@@ -4,8 +4,10 @@ Numbers are numbers (백만원 in the headers), text is escaped by ``reports.spr
 score's provenance is in the workbook (산출 근거) so that anyone can recompute it.
 """
 
+import datetime
 import json
-from collections.abc import Iterator
+import math
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from django.db.models import Prefetch, QuerySet
@@ -23,6 +25,9 @@ from reports.models import Evaluation, ReportEvent, TaskStatus
 from reports.progress import rules
 from reports.progress.selectors import discussion_of, period_start
 from reports.spreadsheets.xlsx import Column, Sheet, write_sheets
+
+# Told how far a long export is: (parts done, parts in all, the stage in Korean).
+Progress = Callable[[int, int, str], None]
 
 SHEET_TITLES = [
     "요약",
@@ -51,6 +56,24 @@ class WorkbookFilter:
         if self.department is not None:
             tasks = tasks.filter(department=self.department)
         return tasks
+
+    def params(self) -> dict:
+        """The selection as a background job keeps it (``from_params`` reads it back)."""
+        return {
+            "plan": self.plan.pk,
+            "quarter": self.quarter,
+            "area": self.area.pk if self.area else None,
+            "department": self.department.pk if self.department else None,
+        }
+
+    @classmethod
+    def from_params(cls, params: dict) -> "WorkbookFilter":
+        return cls(
+            plan=Plan.objects.get(pk=params["plan"]),
+            quarter=params["quarter"],
+            area=StrategicArea.objects.get(pk=params["area"]) if params["area"] else None,
+            department=Department.objects.get(pk=params["department"]) if params["department"] else None,
+        )
 
     def describe(self) -> str:
         parts = [f"{self.plan.year}년", f"{self.quarter}분기 기준"]
@@ -497,10 +520,28 @@ def workbook_title(selection: WorkbookFilter) -> str:
     return f"{selection.plan.title} 평가 자료 ({selection.describe()})"
 
 
-def evaluation_workbook(path, selection: WorkbookFilter, *, now=None) -> None:
-    """Write the evaluation workbook for ``selection`` to ``path`` (a file name or a binary file).
+def workbook_filename(selection: WorkbookFilter, day: datetime.date) -> str:
+    return f"gov30-{selection.plan.year}-평가자료-{selection.quarter}분기-{day:%Y%m%d}.xlsx"
+
+
+def _told(sheets: Iterator[Sheet], selection: WorkbookFilter, progress: Progress) -> Iterator[Sheet]:
+    """``sheets``, telling ``progress`` before each part is written (the parts are counted beforehand)."""
+    slices = max(math.ceil(selection.tasks().count() / CHUNK), 1)
+    total = 1 + 4 * slices + 4  # the summary, four sheets a slice, the four plan-wide sheets
+    for done, sheet in enumerate(sheets):
+        progress(done, total, f"{sheet.title} 시트 작성 중")
+        yield sheet
+    progress(total, total, "파일 마무리 중")
+
+
+def evaluation_workbook(path, selection: WorkbookFilter, *, now=None, progress: Progress | None = None) -> None:
+    """Write the evaluation workbook for ``selection`` to ``path`` (a file name or a binary file), telling
+    ``progress`` (done, total, stage) how far it is when given one.
 
     Assessments are the stored ones (``reports.evaluation.assessments``), as on the dashboard."""
     title = workbook_title(selection)
     created = timezone.localtime(now or timezone.now())
-    write_sheets(path, evaluation_sheets(selection, title), title=title, created=created)
+    sheets = evaluation_sheets(selection, title)
+    if progress is not None:
+        sheets = _told(sheets, selection, progress)
+    write_sheets(path, sheets, title=title, created=created)

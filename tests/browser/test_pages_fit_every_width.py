@@ -24,6 +24,7 @@ from reports.notifications.services import remind
 from reports.progress import services
 from tests.browser.helpers import axe_violations, describe, expect, login, wait_for_charts
 from tests.conftest import complete_data, make_user
+from tests.test_korean_everywhere import jobs_shown
 from tests.test_permission_matrix import ALLOWED, LOGIN, MATRIX, METHOD
 
 WIDTHS = (375, 768, 1280)
@@ -39,6 +40,8 @@ NOT_PAGES = {
     "offline-template": "an xlsx file",
     "home": "a redirect to 내 과제 or 검토함, which are checked themselves",
     "notification-open": "a redirect to the notification's page",
+    "job-status": "JSON",
+    "job-download": "an xlsx file",
 }
 
 MEASURE = r"""() => {
@@ -187,6 +190,7 @@ def portal(live_plan, q1, officer15, planner, settings, tmp_path) -> dict[str, i
         "q3": q3.pk,
         "indicator": indicator.pk,
         "score": scores.get(task=task15).pk,
+        **jobs_shown(planner, officer15, q2),  # a workbook under way, an upload's preview
     }
 
 

@@ -243,6 +243,8 @@ GOV30_JOB_MAX_ATTEMPTS = env_int("GOV30_JOB_MAX_ATTEMPTS", 3)
 # The schedule: the reminders every few minutes, the assessments' refresh once a night after this hour.
 GOV30_REMINDERS_EVERY_MINUTES = env_int("GOV30_REMINDERS_EVERY_MINUTES", 5)
 GOV30_REFRESH_HOUR = env_int("GOV30_REFRESH_HOUR", 0)
+# Ended jobs (their rows, result files and queue entries) are kept this many days, then removed nightly.
+GOV30_JOB_KEEP_DAYS = env_int("GOV30_JOB_KEEP_DAYS", 14)
 
 # Production hardening, switched by DEBUG=0 (see README); a local http run keeps it off.
 HTTPS = not (DEBUG or LOCAL_HTTP)

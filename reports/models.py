@@ -515,6 +515,7 @@ class Job(models.Model):
         UPLOAD_PREVIEW = "upload_preview", "엑셀 보고 미리보기"
         REMINDERS = "reminders", "알림·메일 발송"
         REFRESH = "refresh", "분기 진단 재산출"
+        PRUNE = "prune", "지난 작업 정리"
 
     class State(models.TextChoices):
         QUEUED = "queued", "대기"

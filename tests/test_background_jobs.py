@@ -231,6 +231,7 @@ def test_the_schedule_starts_each_slot_once_and_the_worker_runs_it(task_backend,
         "reminders:2017-04-11T01:00": "succeeded",
         "reminders:2017-04-11T02:05": "succeeded",
         "refresh:2017-04-11": "succeeded",  # once that night
+        "prune:2017-04-11": "succeeded",
     }
     assert sorted(m["X-Gov30-Notification"] for m in smtp.messages) == ["opened", "overdue"]  # each once
     assert Job.objects.get(key="refresh:2017-04-11").result["refreshed"]["2017"] >= 0
@@ -267,6 +268,31 @@ def test_a_job_enqueued_twice_runs_once_and_a_quiet_one_is_enqueued_again(task_b
         assert spent.state == "failed" and "다시 시도" in spent.error
     finally:
         del jobs.WORKS["test"]
+
+
+@pytest.mark.django_db
+def test_ended_jobs_are_removed_with_their_files_after_the_days_kept(task_backend, reviewer, plan_as_large, media):
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+    from django_tasks_db.models import DBTaskResult
+
+    def ended(days_ago: int) -> Job:
+        at = timezone.now() - datetime.timedelta(days=days_ago)
+        kept = default_storage.save(f"jobs/old-{days_ago}.xlsx", ContentFile(b"PK"))
+        return Job.objects.create(
+            kind="workbook", owner=reviewer, state="succeeded", created_at=at, finished_at=at, result_file=kept
+        )
+
+    old, recent = ended(15), ended(13)
+    jobs.job_start(kind=Job.Kind.PRUNE, key="prune:today")
+    work()
+    assert set(Job.objects.filter(kind="workbook").values_list("pk", flat=True)) == {recent.pk}
+    assert sorted(p.name for p in (media / "jobs").iterdir()) == ["old-13.xlsx"]
+    if task_backend == "database":  # the queue's own entries of that age go too
+        DBTaskResult.objects.update(finished_at=timezone.now() - datetime.timedelta(days=15))
+        jobs.job_start(kind=Job.Kind.PRUNE, key="prune:tomorrow")
+        work()
+        assert DBTaskResult.objects.count() == 1  # the run that pruned the others
 
 
 # ---------------------------------------------------------------- real workers in other processes

@@ -16,6 +16,7 @@ from collections.abc import Callable
 from django.conf import settings
 from django.core.files import File
 from django.core.files.storage import default_storage
+from django.core.management import call_command
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -125,6 +126,7 @@ def schedule(now: datetime.datetime | None = None) -> list[Job]:
     jobs = [job_start(kind=Kind.REMINDERS, key=f"reminders:{slot:%Y-%m-%dT%H:%M}")]
     if local.hour >= settings.GOV30_REFRESH_HOUR:
         jobs.append(job_start(kind=Kind.REFRESH, key=f"refresh:{local:%Y-%m-%d}"))
+        jobs.append(job_start(kind=Kind.PRUNE, key=f"prune:{local:%Y-%m-%d}"))
     jobs_recover(now)
     return jobs
 
@@ -147,3 +149,17 @@ def jobs_recover(now: datetime.datetime) -> int:
             _enqueue(job)
             again += 1
     return again
+
+
+@job_work(Kind.PRUNE)
+def prune(job: Job, progress: JobProgress) -> None:
+    """The nightly clean-up: jobs ended more than ``GOV30_JOB_KEEP_DAYS`` ago go, with their result files (the
+    schedule adds one reminder run every few minutes), and so do the database queue's entries of that age."""
+    before = timezone.now() - datetime.timedelta(days=settings.GOV30_JOB_KEEP_DAYS)
+    ended = Job.objects.filter(finished_at__lt=before)
+    for name in ended.exclude(result_file="").values_list("result_file", flat=True):
+        default_storage.delete(name)
+    removed, _ = ended.delete()
+    if settings.GOV30_TASK_BACKEND == "database":
+        call_command("prune_db_task_results", min_age_days=settings.GOV30_JOB_KEEP_DAYS, verbosity=0)
+    job_finish(job, result={"removed": removed})

@@ -59,6 +59,7 @@ def test_setup_portal_prints_url_and_demo_logins_and_is_idempotent(tmp_path, mon
         assert f"{username:<12} / {password}" in second.getvalue()
         assert users.get(username=username).check_password(password)
     assert users.count() == 17
+    assert all(u.email == f"{u.username}@demo.invalid" for u in users.all())  # the demo's reminders are mailed
 
 
 @pytest.mark.django_db

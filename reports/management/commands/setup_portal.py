@@ -84,6 +84,9 @@ class Command(BaseCommand):
             user = user or users.create_user(username, password=passwords[username])
             user.set_password(passwords[username])
         user.first_name = name
+        # an address in the reserved .invalid domain, so that the demo's reminders are written (var/mail/ in the
+        # run command) and can never reach anyone if a real mail server is configured
+        user.email = user.email or f"{username}@demo.invalid"
         user.is_staff = user.is_superuser = superuser
         user.save()
         user.groups.add(group)

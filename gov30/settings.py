@@ -232,7 +232,13 @@ TASKS = {
     if GOV30_TASK_BACKEND == "rq"
     else {"BACKEND": "django_tasks_db.DatabaseBackend"}
 }
-RQ_QUEUES = {"default": {"URL": env_str("REDIS_URL", "redis://127.0.0.1:6379/0")}}
+# RQ stops a job after DEFAULT_TIMEOUT (its own default, 180 s, is shorter than a large workbook takes)
+RQ_QUEUES = {
+    "default": {
+        "URL": env_str("REDIS_URL", "redis://127.0.0.1:6379/0"),
+        "DEFAULT_TIMEOUT": env_int("GOV30_JOB_TIMEOUT_SECONDS", 6 * 60 * 60),
+    }
+}
 RQ_SHOW_ADMIN_LINK = False  # django-rq's English queue pages stay out of the admin; jobs are shown in Korean there
 # The evaluation workbook of more tasks than this, and an upload larger than this, are made by a job.
 GOV30_WORKBOOK_JOB_TASKS = env_int("GOV30_WORKBOOK_JOB_TASKS", 200)

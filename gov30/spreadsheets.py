@@ -38,6 +38,9 @@ def unescape_text(value: str) -> str:
     return value[1:] if value.startswith("'") and _needs_escape(value[1:]) else value
 
 
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
 class UploadRefused(Exception):
     """The file cannot be read; the message says why, in Korean."""
 

@@ -57,6 +57,6 @@ def task_backend(request, settings) -> str:
         import django_rq
 
         url = request.getfixturevalue("redis_url")
-        settings.RQ_QUEUES = {"default": {"URL": url}}
+        settings.RQ_QUEUES = {"default": {**settings.RQ_QUEUES["default"], "URL": url}}
         django_rq.get_connection("default").flushdb()
     return name

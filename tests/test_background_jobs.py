@@ -261,11 +261,19 @@ def test_a_job_enqueued_twice_runs_once_and_a_quiet_one_is_enqueued_again(task_b
         assert Job.objects.get(pk=quiet.pk).state == "queued"
         work()
         assert calls == [job.pk, quiet.pk] and Job.objects.get(pk=quiet.pk).attempts == 2
+        # the attempt a retry took over (its worker was slow, not dead) cannot end the job any more
+        slow = Job.objects.get(pk=quiet.pk)
+        slow.attempts = 1
+        Job.objects.filter(pk=quiet.pk).update(state="running")
+        assert not jobs.job_finish(slow, state="failed", error="늦은 시도")
+        assert Job.objects.get(pk=quiet.pk).error == ""
         spent = jobs.job_start(kind="test", owner=reviewer)
         Job.objects.filter(pk=spent.pk).update(state="running", attempts=2, heartbeat_at=now)
         assert jobs.jobs_recover(now + datetime.timedelta(seconds=61)) == 0
         spent.refresh_from_db()
         assert spent.state == "failed" and "다시 시도" in spent.error
+        told = Notification.objects.get(recipient=reviewer, key=f"job:{spent.pk}")
+        assert "마치지 못했습니다" in told.subject  # a failure is told too
     finally:
         del jobs.WORKS["test"]
 
@@ -283,16 +291,43 @@ def test_ended_jobs_are_removed_with_their_files_after_the_days_kept(task_backen
             kind="workbook", owner=reviewer, state="succeeded", created_at=at, finished_at=at, result_file=kept
         )
 
-    old, recent = ended(15), ended(13)
+    ended(15)
+    recent = ended(13)
+    default_storage.save("jobs/uploads/old.xlsx", ContentFile(b"PK"))
+    default_storage.save("imports/job-old.json", ContentFile(b"{}"))
+    at = timezone.now() - datetime.timedelta(days=15)
+    Job.objects.create(
+        kind="upload_preview",
+        owner=reviewer,
+        state="succeeded",
+        created_at=at,
+        finished_at=at,
+        params={"upload": "jobs/uploads/old.xlsx"},
+        result={"pending": "imports/job-old.json"},
+    )
     jobs.job_start(kind=Job.Kind.PRUNE, key="prune:today")
     work()
     assert set(Job.objects.filter(kind="workbook").values_list("pk", flat=True)) == {recent.pk}
-    assert sorted(p.name for p in (media / "jobs").iterdir()) == ["old-13.xlsx"]
+    assert sorted(p.name for p in (media / "jobs").iterdir() if p.is_file()) == ["old-13.xlsx"]
+    assert not list((media / "jobs" / "uploads").iterdir()) and not list((media / "imports").iterdir())
     if task_backend == "database":  # the queue's own entries of that age go too
         DBTaskResult.objects.update(finished_at=timezone.now() - datetime.timedelta(days=15))
         jobs.job_start(kind=Job.Kind.PRUNE, key="prune:tomorrow")
         work()
         assert DBTaskResult.objects.count() == 1  # the run that pruned the others
+
+
+@pytest.mark.django_db
+def test_a_queue_that_cannot_be_reached_leaves_the_job_waiting_not_a_server_error(client, settings, reviewer, plan):
+    from tests.jobqueue import BACKENDS, _free_port
+
+    settings.GOV30_WORKBOOK_JOB_TASKS = 5
+    settings.TASKS = BACKENDS["rq"]
+    settings.RQ_QUEUES = {"default": {"URL": f"redis://127.0.0.1:{_free_port()}/0"}}  # nothing listens there
+    client.force_login(reviewer)
+    job = start_workbook(client, plan)
+    assert (job.state, job.task_id) == ("queued", "")  # the schedule enqueues it again once the queue is back
+    assert "대기" in client.get(f"/jobs/{job.pk}/").content.decode()
 
 
 # ---------------------------------------------------------------- real workers in other processes

@@ -4,7 +4,7 @@ A job is a ``Job`` row; the queue (django-tasks: the database backend or RQ) onl
 claims the row with one conditional UPDATE, so that a job enqueued twice runs once; while it runs it reports its
 progress, and a job not heard from for ``GOV30_JOB_STALE_SECONDS`` (its worker was killed) is enqueued again by
 the schedule. A job's result file has one name, written again on a retry; the mail that it has ended is a
-notification kept once per job, told by the work itself (``reports.notifications.services.job_done_notify``).
+notification kept once per job (``job_ended``, received by ``reports.notifications``).
 
 Each capability registers the work of its kinds with ``job_work`` (``reports.apps`` imports their ``jobs``
 modules): this framework knows the kinds' names, never their code, so it sits below them all."""
@@ -15,10 +15,11 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.core.files import File
-from django.core.files.storage import default_storage
+from django.core.files.storage import FileSystemStorage
 from django.core.management import call_command
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.dispatch import Signal
 from django.utils import timezone
 
 from reports.jobs.tasks import run_job
@@ -26,6 +27,15 @@ from reports.models import Job
 
 logger = logging.getLogger(__name__)
 Kind, State = Job.Kind, Job.State
+# Sent (sender=Job, job=...) when a job has ended, succeeded or failed, in the transaction that ends it: the person
+# who asked is told by ``reports.notifications``, which this framework does not know.
+job_ended = Signal()
+
+
+def results_storage() -> FileSystemStorage:
+    """Where results are kept (the private media folder; shared between machines when workers run on several): a
+    retried job writes its file again under the same name, never beside it."""
+    return FileSystemStorage(location=settings.MEDIA_ROOT, allow_overwrite=True)
 
 
 class JobProgress:
@@ -70,7 +80,11 @@ def job_start(*, kind: str, owner=None, params: dict | None = None, key: str | N
 
 
 def _enqueue(job: Job) -> None:
-    result = run_job.enqueue(job.pk)
+    try:
+        result = run_job.enqueue(job.pk)
+    except Exception:  # the queue (Redis) is away: the job waits, and the schedule enqueues it again (jobs_recover)
+        logger.exception("job %s could not be enqueued", job.pk)
+        return
     Job.objects.filter(pk=job.pk).update(task_id=result.id)
 
 
@@ -91,25 +105,28 @@ def job_execute(job_id: int) -> str:
     return Job.objects.values_list("state", flat=True).get(pk=job_id)
 
 
-def job_finish(job: Job, *, state: str = State.SUCCEEDED, error: str = "", **result) -> None:
+def job_finish(job: Job, *, state: str = State.SUCCEEDED, error: str = "", **result) -> bool:
     """The job has ended: its state, and what its page shows (``result_file`` and ``result_name`` to download, or
-    ``result`` with a ``next`` page to go on to)."""
-    Job.objects.filter(pk=job.pk).update(
-        state=state,
-        percent=100 if state == State.SUCCEEDED else F("percent"),
-        stage="",
-        finished_at=timezone.now(),
-        error=error,
-        **result,
-    )
+    ``result`` with a ``next`` page to go on to); ``job_ended`` is sent with it. Only the attempt ``job`` is ends
+    it: an attempt taken over by a retry (its worker was slow, not dead) changes nothing. Returns whether it did."""
+    with transaction.atomic():
+        ended = Job.objects.filter(pk=job.pk, attempts=job.attempts, state__in=[State.QUEUED, State.RUNNING]).update(
+            state=state,
+            percent=100 if state == State.SUCCEEDED else F("percent"),
+            stage="",
+            finished_at=timezone.now(),
+            error=error,
+            **result,
+        )
+        if ended:
+            job.refresh_from_db()
+            job_ended.send(sender=Job, job=job)
+    return bool(ended)
 
 
 def job_result_keep(job: Job, handle, suffix: str) -> str:
     """Keep ``handle``'s file as the job's result, under one name per job: a retried job writes it again."""
-    name = f"jobs/{job.pk}{suffix}"
-    if default_storage.exists(name):
-        default_storage.delete(name)
-    return default_storage.save(name, File(handle))
+    return results_storage().save(f"jobs/{job.pk}{suffix}", File(handle))
 
 
 # ---------------------------------------------------------------- the schedule
@@ -157,8 +174,10 @@ def prune(job: Job, progress: JobProgress) -> None:
     schedule adds one reminder run every few minutes), and so do the database queue's entries of that age."""
     before = timezone.now() - datetime.timedelta(days=settings.GOV30_JOB_KEEP_DAYS)
     ended = Job.objects.filter(finished_at__lt=before)
-    for name in ended.exclude(result_file="").values_list("result_file", flat=True):
-        default_storage.delete(name)
+    storage = results_storage()
+    for kept in ended.values_list("result_file", "params__upload", "result__pending"):
+        for name in filter(None, kept):  # the result, and an upload's file and its unconfirmed changes
+            storage.delete(name)
     removed, _ = ended.delete()
     if settings.GOV30_TASK_BACKEND == "database":
         call_command("prune_db_task_results", min_age_days=settings.GOV30_JOB_KEEP_DAYS, verbosity=0)

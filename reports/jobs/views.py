@@ -2,12 +2,13 @@
 JavaScript the page is reloaded by hand), then its result — only for the person who started it."""
 
 from django.contrib.auth.decorators import login_required
-from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
+from gov30.spreadsheets import XLSX_CONTENT_TYPE
+from reports.jobs.services import results_storage
 from reports.models import Job
 from reports.progress import permissions
 
@@ -42,11 +43,9 @@ def job_status(request, pk: int):
 @require_GET
 def job_download(request, pk: int):
     job = permissions.get_job_for_user(request.user, pk)
-    if job.state != Job.State.SUCCEEDED or not job.result_file or not default_storage.exists(job.result_file):
+    storage = results_storage()
+    if job.state != Job.State.SUCCEEDED or not job.result_file or not storage.exists(job.result_file):
         raise Http404("내려받을 파일이 없습니다.")
     return FileResponse(
-        default_storage.open(job.result_file, "rb"),
-        as_attachment=True,
-        filename=job.result_name,
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        storage.open(job.result_file, "rb"), as_attachment=True, filename=job.result_name, content_type=XLSX_CONTENT_TYPE
     )

@@ -252,7 +252,6 @@ def _store(notes: list[Note], now: datetime.datetime) -> int:
 def job_done_notify(job: Job) -> int:
     """Tell the person who asked for a job that it has ended, with a link to its page; once per job, however often
     it ran (a retried job is told as one)."""
-    job.refresh_from_db(fields=["state"])
     ended = "이 끝났습니다" if job.state == Job.State.SUCCEEDED else "을 마치지 못했습니다"
     subject = f"요청하신 {job.get_kind_display()} 작업{ended}"
     path = reverse("reports:job-detail", args=[job.pk])

@@ -3,16 +3,13 @@ large upload. Each tells the person who asked once it has ended."""
 
 import dataclasses
 import tempfile
-import uuid
 
-from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.urls import reverse
 
 from gov30.spreadsheets import UploadRefused
 from reports.jobs.services import JobProgress, job_finish, job_result_keep, job_work
 from reports.models import Job, ReportingPeriod
-from reports.notifications.services import job_done_notify
 from reports.spreadsheets import offline
 from reports.spreadsheets.workbook import WorkbookFilter, evaluation_workbook
 
@@ -26,7 +23,6 @@ def workbook(job: Job, progress: JobProgress) -> None:
         handle.seek(0)
         kept = job_result_keep(job, handle, ".xlsx")
     job_finish(job, result_file=kept, result_name=job.params["name"])
-    job_done_notify(job)
 
 
 @job_work(Job.Kind.UPLOAD_PREVIEW)
@@ -42,12 +38,8 @@ def upload_preview(job: Job, progress: JobProgress) -> None:
         result = {"refused": str(refusal)}
     else:
         progress(1, 2, "미리보기 정리 중")
-        pending = ""
-        if not preview.errors:
-            content = ContentFile(offline.pending_json(preview))
-            pending = default_storage.save(f"imports/{uuid.uuid4().hex}.json", content)
+        pending = offline.pending_keep(preview, f"imports/job-{job.pk}.json") if not preview.errors else ""
         result = {"rows": [dataclasses.asdict(row) for row in preview.rows], "pending": pending}
-    default_storage.delete(job.params["upload"])
     result["next"] = reverse("reports:offline-job-preview", args=[job.pk])
-    job_finish(job, result=result)
-    job_done_notify(job)
+    if job_finish(job, result=result):
+        default_storage.delete(job.params["upload"])  # read and ended with: a retry before this reads it again

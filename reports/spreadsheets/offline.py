@@ -27,6 +27,8 @@ from defusedxml import DefusedXmlException
 from defusedxml import ElementTree as defused_et
 from django import forms as django_forms
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, models, transaction
 from django.db.models.sql import Query
@@ -876,6 +878,14 @@ def pending(result: Preview) -> dict:
 def pending_json(result: Preview) -> bytes:
     """``pending`` encoded once for keeping until confirm (numbers and dates as text, read back by ``_decoded``)."""
     return json.dumps(pending(result), cls=DjangoJSONEncoder).encode()
+
+
+def pending_keep(result: Preview, name: str) -> str:
+    """Keep a preview's changes server-side, as ``name`` in the private storage, until the officer confirms them
+    (they may be thousands of rows: not in the session). Returns the name kept."""
+    if default_storage.exists(name):
+        default_storage.delete(name)  # a retried preview job keeps its changes under its own name again
+    return default_storage.save(name, ContentFile(pending_json(result)))
 
 
 def _decoded(data: dict) -> dict:

@@ -8,14 +8,13 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from gov30.spreadsheets import UploadRefused, check_xlsx
+from gov30.spreadsheets import XLSX_CONTENT_TYPE, UploadRefused, check_xlsx
 from reports.evaluation.views import dashboard_selection
 from reports.jobs.services import job_start
 from reports.models import Job, ReportingPeriod
@@ -46,7 +45,7 @@ def template_download(request, period_pk: int):
         handle,
         as_attachment=True,
         filename=name,
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        content_type=XLSX_CONTENT_TYPE,
     )
 
 
@@ -75,8 +74,7 @@ def upload(request, period_pk: int):
     except UploadRefused as refusal:
         return _upload_refused(request, period, form, str(refusal))
     if not result.errors:  # kept server-side until confirmed (it may hold thousands of rows)
-        content = ContentFile(offline.pending_json(result))
-        stored = default_storage.save(f"imports/{uuid.uuid4().hex}.json", content)
+        stored = offline.pending_keep(result, f"imports/{uuid.uuid4().hex}.json")
         request.session[SESSION_KEY] = {"name": stored, "period": period.pk}
     return render(request, "reports/offline_preview.html", {"period": period, "preview": result})
 
@@ -146,5 +144,5 @@ def workbook_download(request):
         handle,
         as_attachment=True,
         filename=name,
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        content_type=XLSX_CONTENT_TYPE,
     )

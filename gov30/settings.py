@@ -242,7 +242,7 @@ RQ_QUEUES = {
 RQ_SHOW_ADMIN_LINK = False  # django-rq's English queue pages stay out of the admin; jobs are shown in Korean there
 # The evaluation workbook of more tasks than this, and an upload larger than this, are made by a job.
 GOV30_WORKBOOK_JOB_TASKS = env_int("GOV30_WORKBOOK_JOB_TASKS", 200)
-GOV30_UPLOAD_JOB_BYTES = env_int("GOV30_UPLOAD_JOB_BYTES", 512 * 1024)
+GOV30_UPLOAD_JOB_BYTES = env_int("GOV30_UPLOAD_JOB_BYTES", 256 * 1024)  # about 4,000 rows, 2–3 s to preview
 # A running job not heard from for this long (its worker was killed) is started again, up to the attempts.
 GOV30_JOB_STALE_SECONDS = env_int("GOV30_JOB_STALE_SECONDS", 600)
 GOV30_JOB_MAX_ATTEMPTS = env_int("GOV30_JOB_MAX_ATTEMPTS", 3)

@@ -78,7 +78,6 @@ INSTALLED_APPS = [
     # background jobs: Django's tasks API (django-tasks), run by the database backend or by RQ on Redis
     "django_tasks",
     "django_tasks_db",
-    "django_rq",
     "initiatives",
     "budgets",
     "reports",
@@ -239,6 +238,9 @@ RQ_QUEUES = {
         "DEFAULT_TIMEOUT": env_int("GOV30_JOB_TIMEOUT_SECONDS", 6 * 60 * 60),
     }
 }
+if GOV30_TASK_BACKEND == "rq":
+    # its rqworker command; only then: its model without a table would break ``dumpdata`` for everyone else
+    INSTALLED_APPS.append("django_rq")
 RQ_SHOW_ADMIN_LINK = False  # django-rq's English queue pages stay out of the admin; jobs are shown in Korean there
 # The evaluation workbook of more tasks than this, and an upload larger than this, are made by a job.
 GOV30_WORKBOOK_JOB_TASKS = env_int("GOV30_WORKBOOK_JOB_TASKS", 200)

@@ -324,12 +324,18 @@ CHILD_FIELDS = {
 }
 
 
-def _child_label(child) -> str:
-    if isinstance(child, IndicatorResult):
-        return f"지표 '{child.indicator.name}' "
-    if isinstance(child, MilestoneProgress):
-        return f"일정 '{child.milestone.date_text} {child.milestone.title[:30]}' "
-    return f"예산 '{child.budget_line.name}' "
+# Which of the plan's rows a report's row of each group reports on.
+PLAN_ITEM = {"indicator_results": "indicator", "milestone_progress": "milestone", "budget_executions": "budget_line"}
+
+
+def change_prefix(group: str, item) -> str:
+    """How a report's history names the plan's ``item`` (an indicator, milestone or budget line, as the key of
+    ``CHILD_FIELDS`` says) in a change: a change's label is this followed by the field's name."""
+    if group == "indicator_results":
+        return f"지표 '{item.name}' "
+    if group == "milestone_progress":
+        return f"일정 '{item.date_text} {item.title[:30]}' "
+    return f"예산 '{item.name}' "
 
 
 def _children(report: ProgressReport, *, amounts: bool = True) -> dict[str, list]:
@@ -369,7 +375,9 @@ def _apply_contents(
             if child.pk not in submitted:
                 continue
             child_values = {k: v for k, v in submitted[child.pk].items() if k in CHILD_FIELDS[group]}
-            if _apply(child, child_values, _child_label(child), changes[child.report_id]):
+            if _apply(
+                child, child_values, change_prefix(group, getattr(child, PLAN_ITEM[group])), changes[child.report_id]
+            ):
                 changed[group].append(child)
     return changes, changed
 

@@ -121,18 +121,24 @@ def confirm(request, period_pk: int):
     return redirect("reports:my-tasks")
 
 
-@login_required
-@require_GET
-def workbook_download(request):
-    """The evaluation workbook for the dashboard's current selection, streamed from a temporary file."""
+def dashboard_export_selection(request) -> WorkbookFilter:
+    """The dashboard's current selection (plan, quarter, area, department) as its exports read it; 403 for anyone
+    but the planning office and administrators."""
     plan, selection = dashboard_selection(request)
     data = selection.form.cleaned_data if selection.form.is_valid() else {}
-    chosen = WorkbookFilter(
+    return WorkbookFilter(
         plan=plan,
         quarter=selection.shown_quarter,
         area=data.get("area"),
         department=data.get("department"),
     )
+
+
+@login_required
+@require_GET
+def workbook_download(request):
+    """The evaluation workbook for the dashboard's current selection, streamed from a temporary file."""
+    chosen = dashboard_export_selection(request)
     name = workbook_filename(chosen, timezone.localdate())
     if chosen.tasks().count() > settings.GOV30_WORKBOOK_JOB_TASKS:  # a large workbook is made in the background
         job = job_start(kind=Job.Kind.WORKBOOK, owner=request.user, params={**chosen.params(), "name": name})

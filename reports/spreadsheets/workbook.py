@@ -20,7 +20,7 @@ from initiatives.models import Department, Plan, StrategicArea, Task
 from reports.evaluation import scoring
 from reports.evaluation.annual import PlanData, indicator_figure_in, plan_data, weights_current
 from reports.evaluation.assessments import explanations, stored_judging_missing
-from reports.evaluation.dashboards import PlanRollups, plan_rollups
+from reports.evaluation.dashboards import PlanRollups, Rollup, plan_rollups
 from reports.models import Evaluation, ReportEvent, TaskStatus
 from reports.progress import rules
 from reports.progress.selectors import discussion_of, period_start
@@ -88,32 +88,9 @@ def _rate(value) -> float | None:
     return None if value is None else float(value)
 
 
-def summary_sheet(rollups: PlanRollups, quarter: int, title: str) -> Sheet:
-    """Roll-ups by area and programme of the selected tasks as of ``quarter`` (as on the dashboard)."""
-    areas, programmes = rollups.areas, rollups.programmes
-
-    def rows() -> Iterator[list]:
-        for area in areas:
-            members = [p for p in programmes if p.key[0] == area.key]
-            for group, level in [(area, "추진방안"), *[(p, "중점 추진과제") for p in members]]:
-                balance = budget_rules.balance(available=group.available, spent=group.spent)
-                yield [
-                    level,
-                    group.label,
-                    group.task_count,
-                    *(group.status_counts[status] for status in TaskStatus),
-                    group.score,
-                    group.left_out,
-                    group.available,
-                    group.spent,
-                    balance,
-                    _rate(group.execution_rate),
-                    group.submitted,
-                ]
-
-    columns = [
-        Column("구분", width=9),
-        Column("명칭", width=30),
+def rollup_columns(quarter: int) -> list[Column]:
+    """The figures of a roll-up (area, programme, plan) as the summary sheet and the briefing book give them."""
+    return [
         Column("과제 수", "int", 6),
         *(Column(status.label, "int", 7) for status in TaskStatus),
         Column("종합 점수", "decimal", 7),
@@ -124,6 +101,34 @@ def summary_sheet(rollups: PlanRollups, quarter: int, title: str) -> Sheet:
         Column("집행률", "pct", 7),
         Column(f"{quarter}분기 제출", "int", 7),
     ]
+
+
+def rollup_cells(group: Rollup) -> list:
+    """A roll-up's cells in the order of ``rollup_columns``."""
+    return [
+        group.task_count,
+        *(group.status_counts[status] for status in TaskStatus),
+        group.score,
+        group.left_out,
+        group.available,
+        group.spent,
+        budget_rules.balance(available=group.available, spent=group.spent),
+        _rate(group.execution_rate),
+        group.submitted,
+    ]
+
+
+def summary_sheet(rollups: PlanRollups, quarter: int, title: str) -> Sheet:
+    """Roll-ups by area and programme of the selected tasks as of ``quarter`` (as on the dashboard)."""
+    areas, programmes = rollups.areas, rollups.programmes
+
+    def rows() -> Iterator[list]:
+        for area in areas:
+            members = [p for p in programmes if p.key[0] == area.key]
+            for group, level in [(area, "추진방안"), *[(p, "중점 추진과제") for p in members]]:
+                yield [level, group.label, *rollup_cells(group)]
+
+    columns = [Column("구분", width=9), Column("명칭", width=30), *rollup_columns(quarter)]
     return Sheet("요약", columns, rows(), notes=[title, "금액 단위: 백만원. 점수 규칙: 평가 기준(/criteria/)"])
 
 
@@ -439,7 +444,7 @@ def _event_cells(e: ReportEvent) -> list:
     return [timezone.localtime(e.at), e.report.period.quarter, e.report.task.number, e.report.task.title]
 
 
-def _actor(e: ReportEvent) -> str:
+def actor_name(e: ReportEvent) -> str:
     return e.actor.get_full_name() or e.actor.get_username()
 
 
@@ -456,7 +461,7 @@ def late_change_sheet(plan: Plan, task_ids: QuerySet) -> Sheet:
                 f"{c['label']}: {rules.choice_label(c['field'], c['old'])} → {rules.choice_label(c['field'], c['new'])}"
                 for c in e.changes
             )
-            yield [*_event_cells(e), e.get_action_display(), _actor(e), e.exception.reason, changes]
+            yield [*_event_cells(e), e.get_action_display(), actor_name(e), e.exception.reason, changes]
 
     columns = [
         *EVENT_COLUMNS,
@@ -478,7 +483,7 @@ def discussion_sheet(plan: Plan, task_ids: QuerySet) -> Sheet:
 
     def rows() -> Iterator[list]:
         for e in events.iterator(chunk_size=500):
-            yield [*_event_cells(e), e.get_action_display(), _actor(e), e.comment]
+            yield [*_event_cells(e), e.get_action_display(), actor_name(e), e.comment]
 
     columns = [*EVENT_COLUMNS, Column("구분", width=6), Column("작성자", width=10), Column("의견", width=60)]
     notes = ["보고별 논의: 보고 화면의 '논의'와 같음 (담당자·검토자의 의견, 반려·재개 의견)"]
@@ -490,7 +495,7 @@ def discussion_sheet(plan: Plan, task_ids: QuerySet) -> Sheet:
 CHUNK = 1000
 
 
-def _slices(selection: WorkbookFilter) -> Iterator[tuple[QuerySet, PlanData]]:
+def task_slices(selection: WorkbookFilter) -> Iterator[tuple[QuerySet, PlanData]]:
     ids = list(selection.tasks().order_by("number").values_list("pk", flat=True))
     for start in range(0, max(len(ids), 1), CHUNK):  # an empty selection still gets its (empty) sheets
         tasks = Task.objects.filter(pk__in=ids[start : start + CHUNK])
@@ -504,7 +509,7 @@ def evaluation_sheets(selection: WorkbookFilter, title: str) -> Iterator[Sheet]:
         stored_judging_missing(plan=plan, tasks=selection.tasks(), weights=weights_current()), quarter=selection.quarter
     )
     yield summary_sheet(rollups, selection.quarter, title)
-    for tasks, data in _slices(selection):
+    for tasks, data in task_slices(selection):
         yield task_quarter_sheet(data, explanations(plan=plan, tasks=tasks))
         yield indicator_sheet(data)
         yield milestone_sheet(data)

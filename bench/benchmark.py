@@ -12,7 +12,8 @@ the range of the per-round ratios). Floors do the same work with the least code:
 - the report save (the real form, 임시 저장) vs its fair floor: the save's statements replayed in a transaction
   that is rolled back, then the same redirect;
 - the evaluation workbook vs a raw dump of the same sheets' cells from raw SQL with openpyxl (write-only) and with
-  XlsxWriter (constant memory), each in its own process so that its peak memory (RSS) is its own;
+  XlsxWriter (constant memory), each in its own process so that its peak memory (RSS) is its own; beside it, up
+  to 1,000 tasks, the briefing book as PDF and as HWPX (time and peak memory, each in its own process);
 - the offline upload (preview + confirm through the services) vs ``bulk_create`` of the same rows.
 
 Beside them, each page's bytes as sent raw and gzipped, and query counts. Wall-clock figures are never asserted
@@ -46,6 +47,7 @@ from bench import views as floor_views
 from bench.loadrun import post_form
 from budgets.models import BudgetAmount, BudgetColumn, BudgetLine, BudgetTable
 from initiatives.models import Department, Indicator, Milestone, Plan, Programme, StrategicArea, Task
+from reports.briefing.documents import book_write
 from reports.evaluation import annual
 from reports.evaluation.assessments import assessments_refresh
 from reports.models import (
@@ -298,17 +300,29 @@ def workbook_export(path, *, plan: Plan) -> None:
     evaluation_workbook(path, WorkbookFilter(plan=plan, quarter=4))
 
 
+def book_export(kind: str) -> Callable[..., None]:
+    def export(path, *, plan: Plan) -> None:
+        book_write(path, WorkbookFilter(plan=plan, quarter=4), kind)
+
+    return export
+
+
 EXPORTS: dict[str, Callable[..., Any]] = {
     "workbook": workbook_export,
     "openpyxl": raw_dump,
     "xlsxwriter": xlsxwriter_dump,
+    "book_pdf": book_export("pdf"),
+    "book_hwpx": book_export("hwpx"),
 }
+SUFFIXES = {"book_pdf": ".pdf", "book_hwpx": ".hwpx"}
+# The briefing book is measured up to this size: a page per task, so 10,000 tasks would be a 10,000-page book.
+BOOK_MAX_TASKS = 1000
 
 
 def export_child(kind: str, year: int) -> dict:
     """Run in a child process by ``benchmark --child``: one export, timed inside the process."""
     plan = Plan.objects.get(year=year)
-    target = Path(settings.BASE_DIR) / "var" / "benchmark" / f"{kind}-{year}.xlsx"
+    target = Path(settings.BASE_DIR) / "var" / "benchmark" / f"{kind}-{year}{SUFFIXES.get(kind, '.xlsx')}"
     target.parent.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
     EXPORTS[kind](str(target), plan=plan)
@@ -743,7 +757,9 @@ def _export_rows(size: int, plan: Plan, repeat: int, log) -> list[Row]:
         f"{statistics.median(samples['openpyxl']):.2f}초, XlsxWriter 덤프 {statistics.median(samples['xlsxwriter']):.2f}초"
     )
     name = "평가 통합 엑셀 시간"
+    books = _book_rows(size, plan, figures, peaks["workbook"], log) if size <= BOOK_MAX_TASKS else []
     return [
+        *books,
         within(Row(size, name, figures, "s", samples["openpyxl"], "openpyxl 원시 덤프"), 1.3),
         within(Row(size, name, figures, "s", samples["xlsxwriter"], "XlsxWriter 원시 덤프(같은 작성기)"), 2),
         at_most(
@@ -752,6 +768,20 @@ def _export_rows(size: int, plan: Plan, repeat: int, log) -> list[Row]:
             200, "< 200 MB",
         ),
     ]  # fmt: skip
+
+
+def _book_rows(size: int, plan: Plan, workbook: list[float], workbook_peaks: list[float], log) -> list[Row]:
+    """The briefing book's time and peak memory beside the workbook's of the same run: one run of each format
+    (a 1,000-task book is a book of over a thousand pages; rounds would add little but minutes)."""
+    rows = []
+    for kind, label in (("book_pdf", "보고서 PDF"), ("book_hwpx", "보고서 HWPX")):
+        seconds, peak = run_child(kind, plan.year)
+        log(f"  {label} {seconds:.2f}초 {peak:.0f}MB")
+        rows += [
+            Row(size, f"{label} 시간", [seconds], "s", workbook, "평가 통합 엑셀(같은 실행)"),
+            Row(size, f"{label} 최대 메모리(RSS)", [peak], "MB", workbook_peaks, "평가 통합 엑셀 RSS"),
+        ]
+    return rows
 
 
 def _format(value: float | None, unit: str) -> str:

@@ -244,6 +244,8 @@ if GOV30_TASK_BACKEND == "rq":
 RQ_SHOW_ADMIN_LINK = False  # django-rq's English queue pages stay out of the admin; jobs are shown in Korean there
 # The evaluation workbook of more tasks than this, and an upload larger than this, are made by a job.
 GOV30_WORKBOOK_JOB_TASKS = env_int("GOV30_WORKBOOK_JOB_TASKS", 200)
+# The briefing book (PDF, HWPX) of more tasks than this: about 0.4 s a task to lay out, so 20 tasks ≈ 8 s.
+GOV30_BOOK_JOB_TASKS = env_int("GOV30_BOOK_JOB_TASKS", 20)
 GOV30_UPLOAD_JOB_BYTES = env_int("GOV30_UPLOAD_JOB_BYTES", 256 * 1024)  # about 4,000 rows, 2–3 s to preview
 # A running job not heard from for this long (its worker was killed) is started again, up to the attempts.
 GOV30_JOB_STALE_SECONDS = env_int("GOV30_JOB_STALE_SECONDS", 600)

@@ -516,6 +516,7 @@ class Job(models.Model):
         REMINDERS = "reminders", "알림·메일 발송"
         REFRESH = "refresh", "분기 진단 재산출"
         PRUNE = "prune", "지난 작업 정리"
+        BOOK = "book", "추진실적 보고서"
 
     class State(models.TextChoices):
         QUEUED = "queued", "대기"

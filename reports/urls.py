@@ -1,5 +1,6 @@
 from django.urls import path
 
+from reports.briefing import views as briefing_views
 from reports.evaluation import views as evaluation_views
 from reports.jobs import views as job_views
 from reports.notifications import views as notification_views
@@ -46,6 +47,8 @@ urlpatterns += [
     path("evaluation/scores/<int:pk>/", evaluation_views.score_detail, name="score-detail"),
     path("results/", evaluation_views.open_results, name="open-results"),
     path("exports/workbook/", spreadsheet_views.workbook_download, name="workbook-download"),
+    path("exports/book.pdf", briefing_views.book_download, {"kind": "pdf"}, name="book-pdf"),
+    path("exports/book.hwpx", briefing_views.book_download, {"kind": "hwpx"}, name="book-hwpx"),
     path("offline/<int:period_pk>/template/", spreadsheet_views.template_download, name="offline-template"),
     path("offline/<int:period_pk>/upload/", spreadsheet_views.upload, name="offline-upload"),
     path("offline/<int:period_pk>/confirm/", spreadsheet_views.confirm, name="offline-confirm"),

@@ -32,7 +32,7 @@ NOT_PAGES = {
     "plan-api", "report-start", "report-figures", "report-approve", "reports-approve", "report-return", "report-reopen",
     "exception-grant", "evidence-upload", "evidence-download", "period-state", "evaluation-run", "report-comment",
     "notification-open", "notifications-read", "job-status", "job-download",
-    "evaluation-finalise", "workbook-download", "offline-template", "offline-confirm", "logout",
+    "evaluation-finalise", "workbook-download", "book-pdf", "book-hwpx", "offline-template", "offline-confirm", "logout",
 }
 # The route names PAGES opens.
 SCANNED = {

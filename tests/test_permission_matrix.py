@@ -130,6 +130,11 @@ MATRIX = [
     ("criteria",           "POST", "/criteria/",                                 M,   M,    M,    M,     M),
     ("workbook-download",  "GET",  "/exports/workbook/",                         L,   D,    D,    A,     A),
     ("workbook-download",  "POST", "/exports/workbook/",                         L,   M,    M,    M,     M),
+    # the briefing book: not even an officer's own department's (decided: the office's report upward)
+    ("book-pdf",           "GET",  "/exports/book.pdf",                          L,   D,    D,    A,     A),
+    ("book-pdf",           "POST", "/exports/book.pdf",                          L,   M,    M,    M,     M),
+    ("book-hwpx",          "GET",  "/exports/book.hwpx",                         L,   D,    D,    A,     A),
+    ("book-hwpx",          "POST", "/exports/book.hwpx",                         L,   M,    M,    M,     M),
     # -- offline reporting (xlsx): any officer, for their own departments' tasks; not reviewers
     ("offline-template",   "GET",  "/offline/{q2}/template/",                    L,   A,    A,    D,     D),
     ("offline-template",   "POST", "/offline/{q2}/template/",                    L,   M,    M,    M,     M),

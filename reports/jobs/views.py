@@ -7,7 +7,6 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
-from gov30.spreadsheets import XLSX_CONTENT_TYPE
 from reports.jobs.services import results_storage
 from reports.models import Job
 from reports.progress import permissions
@@ -46,6 +45,5 @@ def job_download(request, pk: int):
     storage = results_storage()
     if job.state != Job.State.SUCCEEDED or not job.result_file or not storage.exists(job.result_file):
         raise Http404("내려받을 파일이 없습니다.")
-    return FileResponse(
-        storage.open(job.result_file, "rb"), as_attachment=True, filename=job.result_name, content_type=XLSX_CONTENT_TYPE
-    )
+    # the content type from the kept file's suffix (.xlsx, .pdf, .hwpx)
+    return FileResponse(storage.open(job.result_file, "rb"), as_attachment=True, filename=job.result_name)

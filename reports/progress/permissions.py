@@ -141,9 +141,9 @@ def get_evidence_for_user(user, pk: int) -> Evidence:
 
 def get_job_for_user(user, pk: int) -> Job:
     """A job started from a page, and its result, are only for the person who started it, while they still hold
-    the role that may start it (a workbook: a reviewer; an upload: an officer). Anyone else gets 404."""
+    the role that may start it (a workbook or a book: a reviewer; an upload: an officer). Anyone else gets 404."""
     job = Job.objects.filter(pk=pk, owner=user).first() if user.is_authenticated else None
-    may = {Job.Kind.WORKBOOK: is_reviewer, Job.Kind.UPLOAD_PREVIEW: is_officer}
+    may = {Job.Kind.WORKBOOK: is_reviewer, Job.Kind.BOOK: is_reviewer, Job.Kind.UPLOAD_PREVIEW: is_officer}
     if job is None or not may.get(job.kind, is_administrator)(user):
         raise Http404("작업을 찾을 수 없습니다.")
     return job

@@ -37,11 +37,13 @@ NOT_PAGES = {
     "report-figures": "JSON",
     "evidence-download": "a file",
     "workbook-download": "an xlsx file",
+    "book-pdf": "a PDF file",
+    "book-hwpx": "an HWPX file",
     "offline-template": "an xlsx file",
     "home": "a redirect to 내 과제 or 검토함, which are checked themselves",
     "notification-open": "a redirect to the notification's page",
     "job-status": "JSON",
-    "job-download": "an xlsx file",
+    "job-download": "an xlsx, PDF or HWPX file",
 }
 
 MEASURE = r"""() => {

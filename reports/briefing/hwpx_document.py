@@ -1,0 +1,66 @@
+"""The book as HWPX (한/글's open format, what Seoul's 결재 documents are) through python-hwpx: the same sections,
+facts and tables as the PDF, the same [번호] after each figure, each source also as an endnote where a section
+first cites it, and the list of sources at the end."""
+
+from hwpx import HwpxDocument
+
+from reports.briefing.book import Book, Cited, Section, Source, Table
+
+
+def _cited(value: Cited) -> str:
+    return f"{value.text} [{value.ref}]" if value.ref else value.text
+
+
+def source_text(source: Source) -> str:
+    text = f"[{source.number}] {source.kind} {source.where}"
+    return f"{text}: {source.text}" if source.text else text
+
+
+def _table(document: HwpxDocument, table: Table) -> set[int]:
+    document.add_paragraph(table.title)
+    rows = table.rows or [[Cited("해당 없음"), *(Cited("") for _ in table.headers[1:])]]
+    grid = document.add_table(len(rows) + 1, len(table.headers))
+    for column, header in enumerate(table.headers):
+        grid.set_cell_text(0, column, header)
+    for index, row in enumerate(rows, start=1):
+        for column, cell in enumerate(row):
+            grid.set_cell_text(index, column, _cited(cell))
+    return {cell.ref for row in rows for cell in row if cell.ref}
+
+
+def _section(document: HwpxDocument, section: Section, sources: dict[int, Source], noted: set[int]) -> None:
+    document.add_heading(section.title, min(section.level, 3))
+    cited: set[int] = set()
+    for label, value in section.facts:
+        document.add_paragraph(f"{label}  {_cited(value)}")
+        if value.ref:
+            cited.add(value.ref)
+    for table in section.tables:
+        cited |= _table(document, table)
+    first = sorted(cited - noted)
+    if first:  # the endnotes of the sources this section cites first
+        paragraph = document.add_paragraph("출처 " + " ".join(f"[{n}]" for n in first))
+        for number in first:
+            document.notes.add_endnote(source_text(sources[number]), paragraph)
+        noted.update(first)
+
+
+def book_hwpx(book: Book, target) -> None:
+    """Write the book's HWPX to ``target`` (a path or a binary file)."""
+    document = HwpxDocument.new()
+    document.page.set_page_number()
+    document.add_heading(book.title, 1)
+    for line in (book.plan_title, book.selection, f"작성일 {book.made_at:%Y-%m-%d %H:%M}", f"서울특별시 {book.office}"):
+        document.add_paragraph(line)
+    document.add_paragraph("숫자 옆 [번호]는 끝의 '출처'(및 미주)에 적힌 근거를 가리킵니다.")
+    sources = {s.number: s for s in book.sources}
+    noted: set[int] = set()
+    for section in book.sections:
+        _section(document, section, sources, noted)
+    document.add_heading("출처", 1)
+    for source in book.sources:
+        document.add_paragraph(source_text(source))
+    if hasattr(target, "write"):
+        document.save_to_stream(target)
+    else:
+        document.save_to_path(target)

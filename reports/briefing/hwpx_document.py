@@ -7,6 +7,32 @@ from hwpx import HwpxDocument
 from reports.briefing.book import Book, Cited, Section, Source, Table
 
 
+def _paragraph(document: HwpxDocument, text: str):
+    """A body paragraph (바탕글): python-hwpx would copy the style of the paragraph before, a heading's after one, and
+    find it by walking the whole section, which made a 1,000-task book take hours."""
+    return document.add_paragraph(text, inherit_style=False)
+
+
+class Headings:
+    """Headings of each level with the shapes python-hwpx's ``add_heading`` gives the first one: it finds each new
+    heading by walking every paragraph of the document, which grows with the book."""
+
+    def __init__(self, document: HwpxDocument) -> None:
+        self.document, self.shapes = document, {}
+
+    def add(self, text: str, level: int) -> None:
+        shape = self.shapes.get(level)
+        if shape is None:
+            element = self.document.add_heading(text, level).element
+            run = element[0]
+            self.shapes[level] = (element.get("paraPrIDRef"), element.get("styleIDRef"), run.get("charPrIDRef"))
+            return
+        para, style, char = shape
+        self.document.add_paragraph(
+            text, para_pr_id_ref=para, style_id_ref=style, char_pr_id_ref=char, inherit_style=False
+        )
+
+
 def _cited(value: Cited) -> str:
     return f"{value.text} [{value.ref}]" if value.ref else value.text
 
@@ -17,7 +43,7 @@ def source_text(source: Source) -> str:
 
 
 def _table(document: HwpxDocument, table: Table) -> set[int]:
-    document.add_paragraph(table.title)
+    _paragraph(document, table.title)
     rows = table.rows or [[Cited("해당 없음"), *(Cited("") for _ in table.headers[1:])]]
     grid = document.add_table(len(rows) + 1, len(table.headers))
     for column, header in enumerate(table.headers):
@@ -28,18 +54,20 @@ def _table(document: HwpxDocument, table: Table) -> set[int]:
     return {cell.ref for row in rows for cell in row if cell.ref}
 
 
-def _section(document: HwpxDocument, section: Section, sources: dict[int, Source], noted: set[int]) -> None:
-    document.add_heading(section.title, min(section.level, 3))
+def _section(
+    document: HwpxDocument, headings: Headings, section: Section, sources: dict[int, Source], noted: set[int]
+) -> None:
+    headings.add(section.title, min(section.level, 3))
     cited: set[int] = set()
     for label, value in section.facts:
-        document.add_paragraph(f"{label}  {_cited(value)}")
+        _paragraph(document, f"{label}  {_cited(value)}")
         if value.ref:
             cited.add(value.ref)
     for table in section.tables:
         cited |= _table(document, table)
     first = sorted(cited - noted)
     if first:  # the endnotes of the sources this section cites first
-        paragraph = document.add_paragraph("출처 " + " ".join(f"[{n}]" for n in first))
+        paragraph = _paragraph(document, "출처 " + " ".join(f"[{n}]" for n in first))
         for number in first:
             document.notes.add_endnote(source_text(sources[number]), paragraph)
         noted.update(first)
@@ -49,17 +77,18 @@ def book_hwpx(book: Book, target) -> None:
     """Write the book's HWPX to ``target`` (a path or a binary file)."""
     document = HwpxDocument.new()
     document.page.set_page_number()
-    document.add_heading(book.title, 1)
+    headings = Headings(document)
+    headings.add(book.title, 1)
     for line in (book.plan_title, book.selection, f"작성일 {book.made_at:%Y-%m-%d %H:%M}", f"서울특별시 {book.office}"):
-        document.add_paragraph(line)
-    document.add_paragraph("숫자 옆 [번호]는 끝의 '출처'(및 미주)에 적힌 근거를 가리킵니다.")
+        _paragraph(document, line)
+    _paragraph(document, "숫자 옆 [번호]는 끝의 '출처'(및 미주)에 적힌 근거를 가리킵니다.")
     sources = {s.number: s for s in book.sources}
     noted: set[int] = set()
     for section in book.sections:
-        _section(document, section, sources, noted)
-    document.add_heading("출처", 1)
+        _section(document, headings, section, sources, noted)
+    headings.add("출처", 1)
     for source in book.sources:
-        document.add_paragraph(source_text(source))
+        _paragraph(document, source_text(source))
     if hasattr(target, "write"):
         document.save_to_stream(target)
     else:

@@ -46,11 +46,10 @@ def _table(document: HwpxDocument, table: Table) -> set[int]:
     _paragraph(document, table.title)
     rows = table.rows or [[Cited("해당 없음"), *(Cited("") for _ in table.headers[1:])]]
     grid = document.add_table(len(rows) + 1, len(table.headers))
-    for column, header in enumerate(table.headers):
-        grid.set_cell_text(0, column, header)
-    for index, row in enumerate(rows, start=1):
-        for column, cell in enumerate(row):
-            grid.set_cell_text(index, column, _cited(cell))
+    texts = [table.headers, *([_cited(cell) for cell in row] for row in rows)]
+    for grid_row, values in zip(grid.rows, texts, strict=True):  # no merged cells: each row's cells in order,
+        for cell, text in zip(grid_row.cells, values, strict=True):  # without set_cell_text's grid per call
+            cell.text = text
     return {cell.ref for row in rows for cell in row if cell.ref}
 
 

@@ -1,6 +1,6 @@
 """The book as HWPX (한/글's open format, what Seoul's 결재 documents are) through python-hwpx: the same sections,
-facts and tables as the PDF, the same [번호] after each figure, each source also as an endnote where a section
-first cites it, and the list of sources at the end."""
+facts and tables as the PDF, the same [번호] after each figure, the sources a part cites first as an endnote of
+that part, and the list of sources at the end."""
 
 from hwpx import HwpxDocument
 
@@ -65,10 +65,10 @@ def _section(
     for table in section.tables:
         cited |= _table(document, table)
     first = sorted(cited - noted)
-    if first:  # the endnotes of the sources this section cites first
+    if first:  # the sources this part cites first, as one endnote (python-hwpx numbers a note by counting the
+        # document's notes: one a source made a 1,000-task book's 20,000 notes take quadratic time)
         paragraph = _paragraph(document, "출처 " + " ".join(f"[{n}]" for n in first))
-        for number in first:
-            document.notes.add_endnote(source_text(sources[number]), paragraph)
+        document.notes.add_endnote(" / ".join(source_text(sources[n]) for n in first), paragraph)
         noted.update(first)
 
 

@@ -178,8 +178,9 @@ def test_hwpx_validates_and_says_what_the_pdf_says(client, portal, tmp_path):
     assert cited_before_the_sources(text) == cited_before_the_sources(pdf)
     assert sources_listed(text) == sources_listed(pdf)
     with zipfile.ZipFile(BytesIO(content)) as package:  # every source is in the endnote of the part citing it first
-        section = package.read("Contents/section0.xml").decode()
-    notes = re.findall(r"<hp:endNote .*?</hp:endNote>", section, flags=re.DOTALL)
+        parts = [package.read(n).decode() for n in package.namelist() if re.fullmatch(r"Contents/section\d+\.xml", n)]
+    assert len(parts) > 5  # a part of the file for the summary, each area and the sources
+    notes = [n for part in parts for n in re.findall(r"<hp:endNote .*?</hp:endNote>", part, flags=re.DOTALL)]
     noted = [int(n) for note in notes for n in re.findall(r"\[(\d+)\] ", "".join(re.findall(r">([^<]*)<", note)))]
     assert sorted(noted) == sorted(sources_listed(pdf))
 

@@ -1,6 +1,6 @@
 """The book as HWPX (한/글's open format, what Seoul's 결재 documents are) through python-hwpx: the same sections,
-facts and tables as the PDF, the same [번호] after each figure, the sources a part cites first as an endnote of
-that part, and the list of sources at the end."""
+facts and tables as the PDF, the same [번호] after each figure, the sources each part of the file cites first as
+an endnote at its end, and the list of sources at the end."""
 
 from hwpx import HwpxDocument
 
@@ -53,9 +53,8 @@ def _table(document: HwpxDocument, table: Table) -> set[int]:
     return {cell.ref for row in rows for cell in row if cell.ref}
 
 
-def _section(
-    document: HwpxDocument, headings: Headings, section: Section, sources: dict[int, Source], noted: set[int]
-) -> None:
+def _section(document: HwpxDocument, headings: Headings, section: Section) -> set[int]:
+    """Write one section of the book; the sources it cites."""
     headings.add(section.title, min(section.level, 3))
     cited: set[int] = set()
     for label, value in section.facts:
@@ -64,12 +63,39 @@ def _section(
             cited.add(value.ref)
     for table in section.tables:
         cited |= _table(document, table)
-    first = sorted(cited - noted)
-    if first:  # the sources this part cites first, as one endnote (python-hwpx numbers a note by counting the
-        # document's notes: one a source made a 1,000-task book's 20,000 notes take quadratic time)
-        paragraph = _paragraph(document, "출처 " + " ".join(f"[{n}]" for n in first))
-        document.notes.add_endnote(" / ".join(source_text(sources[n]) for n in first), paragraph)
-        noted.update(first)
+    return cited
+
+
+class Notes:
+    """The sources each part of the file cites first, as one endnote at the part's end. python-hwpx numbers a new
+    note by counting every note of the document element by element, so the notes are few: one a source made a
+    1,000-task book's 10,000 notes take quadratic time, one a page still a third of its time."""
+
+    def __init__(self, document: HwpxDocument, sources: list[Source]) -> None:
+        self.document, self.sources = document, {s.number: s for s in sources}
+        self.noted: set[int] = set()
+        self.pending: set[int] = set()
+
+    def cite(self, numbers: set[int]) -> None:
+        self.pending |= numbers - self.noted
+
+    def flush(self) -> None:
+        first = sorted(self.pending)
+        if first:
+            paragraph = _paragraph(self.document, "출처 " + " ".join(f"[{n}]" for n in first))
+            self.document.notes.add_endnote(" / ".join(source_text(self.sources[n]) for n in first), paragraph)
+            self.noted.update(first)
+            self.pending = set()
+
+
+# Sections (parts of the file) are cut at each part of the book and after this many task pages or sources:
+# python-hwpx refuses to write a section's XML over 64 MB, which a 1,000-task book in one section passed.
+PAGES_PER_PART = 100
+SOURCES_PER_PART = 2000
+
+
+def _new_part(document: HwpxDocument) -> None:
+    document.page.set_page_number(section=document.add_section())
 
 
 def book_hwpx(book: Book, target) -> None:
@@ -81,12 +107,21 @@ def book_hwpx(book: Book, target) -> None:
     for line in (book.plan_title, book.selection, f"작성일 {book.made_at:%Y-%m-%d %H:%M}", f"서울특별시 {book.office}"):
         _paragraph(document, line)
     _paragraph(document, "숫자 옆 [번호]는 끝의 '출처'(및 미주)에 적힌 근거를 가리킵니다.")
-    sources = {s.number: s for s in book.sources}
-    noted: set[int] = set()
+    notes = Notes(document, book.sources)
+    pages = 0
     for section in book.sections:
-        _section(document, headings, section, sources, noted)
+        pages += 1
+        if section.level == 1 or pages > PAGES_PER_PART:
+            notes.flush()
+            _new_part(document)
+            pages = 0
+        notes.cite(_section(document, headings, section))
+    notes.flush()
+    _new_part(document)
     headings.add("출처", 1)
-    for source in book.sources:
+    for index, source in enumerate(book.sources):
+        if index and index % SOURCES_PER_PART == 0:
+            _new_part(document)
         _paragraph(document, source_text(source))
     if hasattr(target, "write"):
         document.save_to_stream(target)

@@ -1,22 +1,27 @@
 """The briefing book: its figures are the dashboard's, every figure's source is listed, and PDF and HWPX say the
 same; the PDF is A4 with Korean fonts embedded and nothing laid out off its page or over other text."""
 
+import datetime
 import re
 import subprocess
 import zipfile
+from decimal import Decimal
 from io import BytesIO, StringIO
 
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 from hwpx import HwpxDocument
 from lxml import html
 from weasyprint.formatting_structure import boxes
 
+from initiatives.models import Indicator
 from reports.briefing.book import book_build
 from reports.briefing.pdf import book_document
 from reports.evaluation import annual
 from reports.models import Job, ProgressReport, ReportEvent
+from reports.progress import services
 from reports.progress.permissions import OFFICER, REVIEWER
 from reports.progress.sample import sample_progress_load
 from reports.spreadsheets.workbook import WorkbookFilter
@@ -158,6 +163,72 @@ def test_a_figure_points_to_the_history_entry_that_set_it(portal):
     assert change["label"].startswith("예산 ") and spent.text.replace(",", "") == change["new"]
     later = ReportEvent.objects.filter(report=event.report, at__gt=event.at)  # no later entry changed it
     assert not any(c["label"] == change["label"] for e in later for c in e.changes)
+
+
+def indicator_rows(book, number: int) -> list[list]:
+    page = next(s for s in book.sections if s.anchor == f"task-{number}")
+    return next(t for t in page.tables if t.title == "성과지표").rows
+
+
+@pytest.mark.django_db
+def test_a_periodic_indicators_total_points_to_every_quarters_report(portal):
+    plan, _, _ = portal
+    book = book_build(WorkbookFilter(plan=plan, quarter=3))
+    periodic = Indicator.objects.filter(task__plan=plan, year=2017, cumulative=False)
+    checked = 0
+    for indicator in periodic.select_related("task"):
+        for row in indicator_rows(book, indicator.task.number):
+            if row[0].text != indicator.name or row[4].text == "–":
+                continue
+            source = book.sources[row[4].ref - 1]
+            assert "누계 (분기 보고 실적의 합)" in source.where
+            values = [Decimal(v.replace(",", "")) for v in re.findall(r": ([\d,.]+)", source.text)]
+            assert sum(values) == Decimal(row[4].text.replace(",", ""))
+            assert len(values) >= 2  # the quarters added up, not the last report alone
+            checked += 1
+    assert checked
+
+
+@pytest.mark.django_db
+def test_a_target_points_to_the_change_in_force_when_the_quarter_opened(portal):
+    plan, _, reviewer = portal
+    indicator = Indicator.objects.get(task__number=15, target=342)
+    q2 = plan.periods.get(quarter=2)
+    before = datetime.datetime.combine(q2.opens_on, datetime.time(9), tzinfo=timezone.get_current_timezone())
+    services.indicator_change_target(
+        indicator=indicator,
+        new_target=Decimal(350),
+        reason="자치구 추가",
+        user=reviewer,
+        now=before - datetime.timedelta(days=3),
+    )
+    services.indicator_change_target(indicator=indicator, new_target=Decimal(400), reason="나중 변경", user=reviewer)
+    services.indicator_change_target(indicator=indicator, new_target=Decimal(350), reason="되돌림", user=reviewer)
+
+    def target_source(quarter: int):
+        book = book_build(WorkbookFilter(plan=plan, quarter=quarter))
+        (row,) = [r for r in indicator_rows(book, 15) if r[0].text == indicator.name]
+        return row[2].text, book.sources[row[2].ref - 1]
+
+    text, source = target_source(3)
+    # the change in force then, not a later one that set the same figure again
+    assert Decimal(text) == 350 and source.kind == "목표 변경" and "자치구 추가" in source.text
+    text, source = target_source(1)  # judged on Q1, before either change
+    assert Decimal(text) == 342 and source.kind == "계획 원문"
+
+
+@pytest.mark.django_db
+def test_the_review_result_is_the_decision_the_report_stands_on(portal):
+    plan, officers, _ = portal
+    book = book_build(WorkbookFilter(plan=plan, quarter=2))
+    page = next(s for s in book.sections if s.anchor == "task-15")
+    assert dict(page.facts)["검토 결과"].text.startswith("승인")
+    report = ProgressReport.objects.get(task__number=15, period__quarter=2)
+    officer = officers[report.task.department_id]
+    ReportEvent.objects.create(report=report, action=ReportEvent.Action.REOPEN, actor=officer, at=timezone.now())
+    book = book_build(WorkbookFilter(plan=plan, quarter=2))
+    page = next(s for s in book.sections if s.anchor == "task-15")
+    assert dict(page.facts)["검토 결과"].text == "검토 전"
 
 
 @pytest.mark.django_db

@@ -26,6 +26,7 @@ from reports.evaluation.dashboards import Rollup, plan_rollups
 from reports.evaluation.tables import CELLS, READ, STATUS
 from reports.models import BudgetExecution, IndicatorResult, MilestoneProgress, ProgressReport, ReportEvent
 from reports.progress import rules
+from reports.progress.selectors import period_start
 from reports.progress.services import REPORT_FIELDS, change_prefix
 from reports.spreadsheets.workbook import (
     Sheet,
@@ -149,12 +150,14 @@ class History:
             .order_by("at", "pk")
         )
         self.setting: dict[tuple[int, str], ReportEvent] = {}
-        self.decision: dict[int, ReportEvent] = {}
+        self.decision: dict[int, ReportEvent] = {}  # the decision the report's present state comes from
         for event in events.iterator(chunk_size=2000):
             for change in event.changes:
                 self.setting[(event.report_id, change["label"])] = event
             if event.action in (ReportEvent.Action.APPROVE, ReportEvent.Action.RETURN):
                 self.decision[event.report_id] = event
+            elif event.action in (ReportEvent.Action.SUBMIT, ReportEvent.Action.REOPEN):
+                self.decision.pop(event.report_id, None)  # resubmitted or reopened: waiting for a new decision
 
     @staticmethod
     def describe(event: ReportEvent, quarter: int) -> str:
@@ -170,7 +173,9 @@ class TaskPages:
     def __init__(self, sources: Sources, data: PlanData, tasks: QuerySet, rows: dict[int, dict], quarter: int):
         self.sources, self.data, self.quarter, self.rows = sources, data, quarter, rows
         self.by_number = {t.number: t for t in data.tasks}
-        self.history = History([r["report_id"] for r in rows.values() if r["report_id"]])
+        judged = [rows[t.pk] for t in data.tasks]
+        self.rows_by_report = {r["report_id"]: r["report_quarter"] for r in judged if r["report_id"]}
+        self.history = History(list(self.rows_by_report))
         self.narrative = self._per_task(task_quarter_sheet(data, explanations(plan=data.plan, tasks=tasks)))
         self.indicators = self._per_task(indicator_sheet(data))
         self.milestones = self._per_task(milestone_sheet(data))
@@ -221,10 +226,6 @@ class TaskPages:
         text = f"{label}: {change['old'] or '(빈 값)'} → {change['new'] or '(빈 값)'}"
         quarter = self.rows_by_report[report_id]
         return self.sources.cite(("이력", event.pk, label), "보고 이력", History.describe(event, quarter), text)
-
-    @property
-    def rows_by_report(self) -> dict[int, int]:
-        return {r["report_id"]: r["report_quarter"] for r in self.rows.values() if r["report_id"]}
 
     def _assessment(self, task, row: dict) -> int:
         where = (
@@ -288,26 +289,57 @@ class TaskPages:
         rows, kinds = self.indicators.get(task.pk, ([], {}))
         plan = {i.name: i for i in self.data.indicators.get(task.pk, [])}
         actual_label = str(IndicatorResult._meta.get_field("actual").verbose_name)
-        table = Table("성과지표", ["지표", "단위", "목표", "누계 실적", "달성률", "달성 구분"], [])
+        headers = ["지표", "단위", "목표", "이 보고 실적", "누계 실적", "달성률", "달성 구분"]
+        table = Table("성과지표", headers, [])
         for r in rows:
             indicator = plan[r["지표"]]
             where = f"과제 {task.number} 성과지표 '{indicator.name}'"
             name = Cited(indicator.name, self._plan_sentence(("indicator", indicator.pk), where, indicator.source_text))
-            target = Cited(cell_text(r["목표"], kinds["목표"]), self._target_source(task, indicator, r["목표"]))
-            label = change_prefix("indicator_results", indicator) + actual_label
-            actual = Cited(cell_text(r["누계 실적"], kinds["누계 실적"]), self._entry(report_id, label))
+            target = Cited(cell_text(r["목표"], kinds["목표"]), self._target_source(task, indicator))
+            entry = self._entry(report_id, change_prefix("indicator_results", indicator) + actual_label)
+            typed = Cited(cell_text(r["실적"], kinds["실적"]), entry)
+            # a cumulative indicator's figure is the report's own; a periodic one adds up the quarters' reports
+            to_date = entry if indicator.cumulative else self._quarters_sum(task, indicator)
+            actual = Cited(cell_text(r["누계 실적"], kinds["누계 실적"]), to_date)
             rate = cell_text(r["달성률"], kinds["달성률"])
             table.rows.append(
-                [name, Cited(r["단위"] or "–"), target, actual, Cited(rate), Cited(r["달성 구분"] or "–")]
+                [name, Cited(r["단위"] or "–"), target, typed, actual, Cited(rate), Cited(r["달성 구분"] or "–")]
             )
         return table
 
-    def _target_source(self, task, indicator, target) -> int:
-        changed = [c for c in self.changes.get(indicator.pk, []) if c.new_target == target]
-        if not changed:
-            where = f"과제 {task.number} 성과지표 '{indicator.name}' 목표"
-            return self._plan_sentence(("indicator", indicator.pk), where.removesuffix(" 목표"), indicator.source_text)
-        change = changed[-1]
+    def _counted(self, task) -> list[ProgressReport]:
+        """The task's reports that count (submitted, approved) up to its judged report's quarter, in order."""
+        judged = self.rows[task.pk]["report_quarter"] or 0
+        return [
+            r
+            for r in self.data.reports
+            if r.task_id == task.pk and r.status in self.data.statuses and r.period.quarter <= judged
+        ]
+
+    def _quarters_sum(self, task, indicator) -> int:
+        """The source of a periodic indicator's 누계 실적: each counted quarter's report and its value."""
+        parts = []
+        for report in self._counted(task):
+            values = [
+                v.actual for v in self.data.report_rows(report).indicator_results if v.indicator_id == indicator.pk
+            ]
+            parts.append(
+                f"{report.period.quarter}분기 보고 #{report.pk}: {cell_text(values[0] if values else None, 'decimal')}"
+            )
+        where = f"과제 {task.number} 성과지표 '{indicator.name}' 누계 (분기 보고 실적의 합)"
+        return self.sources.cite(("합", task.pk, indicator.pk), "분기 진단", where, "; ".join(parts))
+
+    def _target_source(self, task, indicator) -> int:
+        """The target in force when the judged report's quarter opened (``selectors.target_in_force``): set by the
+        last change made before then, else the plan's."""
+        judged = self.rows[task.pk]["report_quarter"] or self.quarter
+        at = period_start(next(p for p in self.data.periods if p.quarter == judged))
+        made = [c for c in self.changes.get(indicator.pk, []) if c.changed_at <= at]
+        if not made:
+            return self._plan_sentence(
+                ("indicator", indicator.pk), f"과제 {task.number} 성과지표 '{indicator.name}'", indicator.source_text
+            )
+        change = made[-1]
         where = (
             f"과제 {task.number} 성과지표 '{indicator.name}' 목표 변경 "
             f"{timezone.localtime(change.changed_at):%Y-%m-%d} {change.changed_by.get_full_name()}"

@@ -176,6 +176,10 @@ class TaskPages:
         judged = [rows[t.pk] for t in data.tasks]
         self.rows_by_report = {r["report_id"]: r["report_quarter"] for r in judged if r["report_id"]}
         self.history = History(list(self.rows_by_report))
+        self.counted: dict[int, list[ProgressReport]] = defaultdict(list)  # task pk → its counted reports, in order
+        for report in data.reports:
+            if report.status in data.statuses:
+                self.counted[report.task_id].append(report)
         self.narrative = self._per_task(task_quarter_sheet(data, explanations(plan=data.plan, tasks=tasks)))
         self.indicators = self._per_task(indicator_sheet(data))
         self.milestones = self._per_task(milestone_sheet(data))
@@ -310,11 +314,7 @@ class TaskPages:
     def _counted(self, task) -> list[ProgressReport]:
         """The task's reports that count (submitted, approved) up to its judged report's quarter, in order."""
         judged = self.rows[task.pk]["report_quarter"] or 0
-        return [
-            r
-            for r in self.data.reports
-            if r.task_id == task.pk and r.status in self.data.statuses and r.period.quarter <= judged
-        ]
+        return [r for r in self.counted[task.pk] if r.period.quarter <= judged]
 
     def _quarters_sum(self, task, indicator) -> int:
         """The source of a periodic indicator's 누계 실적: each counted quarter's report and its value."""

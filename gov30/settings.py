@@ -78,6 +78,9 @@ INSTALLED_APPS = [
     # background jobs: Django's tasks API (django-tasks), run by the database backend or by RQ on Redis
     "django_tasks",
     "django_tasks_db",
+    # the read API (/api/v1/) and its OpenAPI 3 schema
+    "rest_framework",
+    "drf_spectacular",
     "initiatives",
     "budgets",
     "reports",
@@ -288,6 +291,35 @@ CONTENT_SECURITY_POLICY = {
         "base-uri": [SELF],
     },
 }
+
+# The read API (reports/api/): keys made by users (Bearer), JSON only, 50 rows a page as the pages show, Korean
+# errors, and a rate per key (or per address without one) counted in the cache.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["reports.api.authentication.BearerTokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [],
+    "DEFAULT_PAGINATION_CLASS": "reports.api.paging.PagePagination",
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_THROTTLE_CLASSES": ["reports.api.authentication.KeyOrAddressThrottle"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "reports.api.errors.korean_exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    "COERCE_DECIMAL_TO_STRING": False,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "gov30 정부3.0 실행계획 API",
+    "DESCRIPTION": "서울시 정부3.0 실행계획과 추진실적을 읽는 API입니다. 공개 자료는 토큰 없이, 보고·진단·평가 점수·검토함은 "
+    "포털에서 만든 API 토큰(Authorization: Bearer)으로 읽습니다.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "reports.api.schema.add_refusals"],
+}
+GOV30_API_TOKEN_MAX_DAYS = env_int("GOV30_API_TOKEN_MAX_DAYS", 365)  # a key lives a year at most
+GOV30_API_RATE_ANON = env_str("GOV30_API_RATE_ANON", "60/minute")  # per address, without a key
+GOV30_API_RATE_KEY = env_str("GOV30_API_RATE_KEY", "600/minute")  # per user, with a key
 
 # Login throttling: 5 wrong passwords for one username from one address lock that pair for 15 minutes.
 AXES_FAILURE_LIMIT = 5

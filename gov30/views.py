@@ -1,7 +1,7 @@
 """The portal's error pages: Korean, with a way back (Django's own are English, or debug pages)."""
 
 from django.core.exceptions import DisallowedHost, RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template import loader
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -24,7 +24,27 @@ def way_back(request: HttpRequest) -> str:
     return referer if referer and safe and referer != request.build_absolute_uri() else ""
 
 
+API_PREFIX = "/api/"
+# A program reading the API gets its refusals as the API's own: JSON, ``{"detail", "code"}`` (reports/api/errors.py).
+API_REFUSALS = {
+    400: ("요청을 처리할 수 없습니다.", "bad_request"),
+    403: ("볼 수 없는 자료입니다.", "permission_denied"),
+    404: ("찾는 자료가 없습니다.", "not_found"),
+    413: ("보낸 내용이 너무 큽니다.", "too_large"),
+    500: ("서버 오류로 답하지 못했습니다. 잠시 뒤 다시 시도하십시오.", "error"),
+}
+
+
+def api_refusal(status: int, reason: str = "") -> JsonResponse:
+    detail, code = API_REFUSALS[status]
+    return JsonResponse(
+        {"detail": reason or detail, "code": code}, status=status, json_dumps_params={"ensure_ascii": False}
+    )
+
+
 def error_page(request: HttpRequest, template: str, status: int, **context) -> HttpResponse:
+    if request.path.startswith(API_PREFIX):
+        return api_refusal(status, context.get("reason", ""))
     return render(request, template, {"back_url": way_back(request), **context}, status=status)
 
 
@@ -46,6 +66,8 @@ def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
 
 def server_error(request: HttpRequest) -> HttpResponse:
     # Rendered without the request: a failing database or context processor must not break this page too.
+    if request.path.startswith(API_PREFIX):
+        return api_refusal(500)
     return HttpResponse(loader.get_template("500.html").render(), status=500)
 
 

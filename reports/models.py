@@ -561,3 +561,28 @@ class Job(models.Model):
     @property
     def finished(self) -> bool:
         return self.state in (self.State.SUCCEEDED, self.State.FAILED)
+
+
+class ApiToken(models.Model):
+    """A key a program reads the API with (``reports.api.tokens``), acting as the user who made it.
+
+    Only its SHA-256 is kept (the key is shown once, when made); its first characters are kept clear so that
+    its owner can tell keys apart. A revoked or expired key is refused."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens", verbose_name="사용자"
+    )
+    name = models.CharField("이름", max_length=100)
+    prefix = models.CharField("앞부분", max_length=16)
+    key_hash = models.CharField("해시", max_length=64, unique=True)
+    created_at = models.DateTimeField("만든 일시")
+    expires_at = models.DateTimeField("만료 일시")
+    revoked_at = models.DateTimeField("폐기 일시", null=True, blank=True)
+    last_used_at = models.DateTimeField("마지막 사용", null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "API 토큰"
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"

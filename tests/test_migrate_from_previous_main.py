@@ -145,6 +145,7 @@ def test_migrate_adds_only_this_codes_own_bookkeeping(migrated):
         ("reports", "notification"),
         ("reports", "mailoptout"),
         ("reports", "job"),
+        ("reports", "apitoken"),
         ("django_tasks_database", "dbtaskresult"),  # the database task backend's queue
     }
     assert added == Counter(dict.fromkeys(new_models, 1))

@@ -32,6 +32,18 @@ def plan_reloaded_afterwards(django_db_setup, django_db_blocker):
     """A test that must commit (another process reads its rows) flushes the test database afterwards; the
     session's plan is put back for the tests that run later. Ask for it before ``transactional_db``."""
     yield
+    plan_reload(django_db_blocker)
+
+
+@pytest.fixture(scope="module")
+def plan_reloaded_after_the_module(django_db_setup, django_db_blocker):
+    """The same for a module whose tests use ``live_server``: pytest-django sets its ``transactional_db`` up
+    before any other fixture, so its flush comes after a function-scoped reload."""
+    yield
+    plan_reload(django_db_blocker)
+
+
+def plan_reload(django_db_blocker) -> None:
     with django_db_blocker.unblock():
         call_command("load_plan", verbosity=0, stdout=open(os.devnull, "w"))
 

@@ -22,7 +22,7 @@ SCHEMATHESIS = Path(sys.executable).with_name("schemathesis")
 
 
 @pytest.fixture
-def committed_world(plan_reloaded_afterwards, transactional_db, settings):
+def committed_world(plan_reloaded_after_the_module, transactional_db, settings):
     """Reports in every state the lists show, an evaluation, and a key per role, committed for the server."""
     from initiatives.models import Plan
     from reports.models import ReportingPeriod
@@ -58,7 +58,9 @@ def committed_world(plan_reloaded_afterwards, transactional_db, settings):
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_schemathesis_finds_no_server_error_and_nothing_against_the_schema(committed_world, live_server, role):
+def test_schemathesis_finds_no_server_error_and_nothing_against_the_schema(
+    committed_world, live_server, role, tmp_path
+):
     command = [
         str(SCHEMATHESIS), "run", f"{live_server.url}/api/v1/schema/",
         "--url", live_server.url, "--checks", CHECKS, "--max-examples", "25", "--seed", "1",
@@ -66,6 +68,6 @@ def test_schemathesis_finds_no_server_error_and_nothing_against_the_schema(commi
     ]  # fmt: skip
     if role != "anonymous":
         command += ["--header", f"Authorization: Bearer {committed_world[role]}"]
-    run = subprocess.run(command, capture_output=True, text=True, timeout=600)
+    run = subprocess.run(command, capture_output=True, text=True, timeout=600, cwd=tmp_path)  # its .schemathesis/ there
     assert run.returncode == 0, run.stdout[-6000:] + run.stderr[-2000:]
     assert "No issues found" in run.stdout or "passed" in run.stdout, run.stdout[-3000:]

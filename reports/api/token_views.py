@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from drf_spectacular.generators import SchemaGenerator
 
+from gov30.korean import quoted, with_particle
 from reports.api import tokens
 from reports.api.forms import TokenForm
 
@@ -37,7 +38,7 @@ def token_list(request):
         token, key = tokens.token_create(
             user=request.user, name=form.cleaned_data["name"], days=form.cleaned_data["days"]
         )
-        made = {"token": token, "key": key}
+        made = {"token": token, "key": key, "named": with_particle(quoted(token.name), "을")}
         form = TokenForm()
     status = 400 if form.errors else 200
     now = timezone.now()
@@ -53,5 +54,5 @@ def token_list(request):
 @require_POST
 def token_revoke(request, pk: int):
     token = tokens.token_revoke(user=request.user, pk=pk)
-    messages.success(request, f"토큰 '{token.name}'을(를) 폐기했습니다. 이 토큰으로는 더 이상 읽을 수 없습니다.")
+    messages.success(request, f"토큰 {with_particle(quoted(token.name), '을')} 폐기했습니다. 이 토큰으로는 더 이상 읽을 수 없습니다.")
     return redirect("api:tokens")

@@ -362,6 +362,7 @@ class EvidenceForm(forms.Form):
     file = forms.FileField(
         label=f"파일 (PDF·HWP·오피스·이미지, {settings.EVIDENCE_MAX_BYTES // 1024 // 1024}MB 이하)",
         error_messages={"required": "첨부할 파일을 선택하세요."},
+        allow_empty_file=True,  # services.evidence_problem refuses it, with the portal's own words
         widget=forms.FileInput(attrs={"accept": ",".join(f".{e}" for e in sorted(settings.EVIDENCE_EXTENSIONS))}),
     )
 

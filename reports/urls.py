@@ -4,6 +4,7 @@ from reports.briefing import views as briefing_views
 from reports.evaluation import views as evaluation_views
 from reports.jobs import views as job_views
 from reports.notifications import views as notification_views
+from reports.opendata import views as opendata_views
 from reports.progress import views as progress_views
 from reports.spreadsheets import views as spreadsheet_views
 
@@ -46,6 +47,9 @@ urlpatterns += [
     path("evaluation/weights/", evaluation_views.weights_page, name="weights"),
     path("evaluation/scores/<int:pk>/", evaluation_views.score_detail, name="score-detail"),
     path("results/", evaluation_views.open_results, name="open-results"),
+    path("open-data/", opendata_views.index, name="open-data"),
+    path("open-data/<int:year>/datapackage.json", opendata_views.data_package, name="open-data-package"),
+    path("open-data/<int:year>/<slug:dataset>.<str:fmt>", opendata_views.dataset_file, name="open-data-file"),
     path("exports/workbook/", spreadsheet_views.workbook_download, name="workbook-download"),
     path("exports/book.pdf", briefing_views.book_download, {"kind": "pdf"}, name="book-pdf"),
     path("exports/book.hwpx", briefing_views.book_download, {"kind": "hwpx"}, name="book-hwpx"),

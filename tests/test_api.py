@@ -220,3 +220,12 @@ def test_an_approved_report_is_public_only_through_the_results_not_the_reports(c
     services.report_approve(report=report, user=reviewer, version=report.version)
     assert report.__class__.objects.get(pk=report.pk).status == ProgressReport.Status.APPROVED
     korean_refusal(client.get(f"/api/v1/reports/{report.pk}/"), 401)
+
+
+@pytest.mark.django_db
+def test_every_page_links_the_open_data_the_api_and_for_a_user_their_keys(client, plan, officer):
+    anonymous = client.get("/tasks/").content.decode()
+    assert 'href="/open-data/"' in anonymous and 'href="/api/v1/"' in anonymous
+    assert 'href="/account/tokens/"' not in anonymous
+    client.force_login(officer)
+    assert 'href="/account/tokens/"' in client.get("/tasks/").content.decode()

@@ -23,6 +23,8 @@ MATRIX = [
     ("/api/v1/tasks/",                       A,   A,    A,    A,     A),
     ("/api/v1/tasks/{task}/",                A,   A,    A,    A,     A),
     ("/api/v1/periods/",                     A,   A,    A,    A,     A),
+    ("/api/v1/results/",                     A,   A,    A,    A,     A),
+    ("/api/v1/indicator-results/",           A,   A,    A,    A,     A),
     ("/api/v1/reports/",                     U,   A,    A,    A,     A),
     ("/api/v1/reports/{report}/",            U,   A,    H,    A,     A),
     ("/api/v1/assessments/",                 U,   D,    D,    A,     A),

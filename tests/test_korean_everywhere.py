@@ -25,19 +25,23 @@ PAGES = [
     "/reports/{draft}/", "/reports/{draft}/edit/", "/dashboard/", "/dashboard/?quarter=2",
     "/dashboard/departments/", "/dashboard/schedule/", "/evaluation/", "/evaluation/weights/",
     "/evaluation/scores/{score}/", "/offline/{q3}/upload/", "/admin/login/", "/no-such-page/",
-    "/notifications/", "/notifications/settings/", "/jobs/{job}/", "/offline/jobs/{upload_job}/",
+    "/notifications/", "/notifications/settings/", "/jobs/{job}/", "/offline/jobs/{upload_job}/", "/open-data/",
+    "/api/v1/", "/account/tokens/",
 ]
 # Routes that answer with a file, JSON or a redirect only, or take POST only: not pages.
 NOT_PAGES = {
+    "open-data-package", "open-data-file",
     "plan-api", "report-start", "report-figures", "report-approve", "reports-approve", "report-return", "report-reopen",
     "exception-grant", "evidence-upload", "evidence-download", "period-state", "evaluation-run", "report-comment",
     "notification-open", "notifications-read", "job-status", "job-download",
     "evaluation-finalise", "workbook-download", "book-pdf", "book-hwpx", "offline-template", "offline-confirm", "logout",
+    "schema", "token-revoke",
 }
 # The route names PAGES opens.
 SCANNED = {
+    "guide", "tokens",
     "plan-overview", "task-list", "task-detail", "department-list", "department-detail", "agency-list",
-    "criteria", "open-results", "login", "home", "my-tasks", "inbox", "period-list", "register",
+    "criteria", "open-results", "open-data", "login", "home", "my-tasks", "inbox", "period-list", "register",
     "indicator-target", "report-detail", "report-edit", "dashboard", "dashboard-departments",
     "dashboard-gantt", "evaluation", "weights", "score-detail", "offline-upload", "notifications", "mail-settings",
     "job-detail", "offline-job-preview",
@@ -142,8 +146,8 @@ def test_every_page_is_listed():
     """A new route joins PAGES (or NOT_PAGES), so that this scan keeps covering the whole portal."""
     routes = set()
     for pattern in get_resolver().url_patterns:
-        if getattr(pattern, "namespace", None) in {"initiatives", "reports"}:
-            routes |= {p.name for p in pattern.url_patterns}
+        if getattr(pattern, "namespace", None) in {"initiatives", "reports", "api"}:
+            routes |= {p.name for p in pattern.url_patterns if getattr(p, "name", None)}
         elif getattr(pattern, "name", None):
             routes.add(pattern.name)
     assert routes - NOT_PAGES <= SCANNED

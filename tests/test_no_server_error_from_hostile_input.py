@@ -40,13 +40,15 @@ FORM_PAGES = {
     "offline-confirm": lambda client, w: client.post(
         f"/offline/{w.ids['q2']}/upload/", {"file": upload_of(fill(offline_template(w)))}
     ),
+    "tokens": "/account/tokens/",
+    "token-revoke": "/account/tokens/",
     "login": "/accounts/login/",
     "logout": "/my/",
     "admin-login": "/admin/login/",
 }
 # Forms outside the portal's routes (the matrix only checks that /admin/ wants a login).
 OTHER_FORMS = [("admin-login", "/admin/login/", "anonymous")]
-PREVIEWS = {"offline-upload"}  # a good upload answers with its preview page
+PREVIEWS = {"offline-upload", "tokens"}  # success is a 200 page: the upload's preview, the new key shown once
 
 
 def upload_of(content: bytes):

@@ -28,8 +28,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from initiatives.models import Department, IndicatorTargetChange
+from reports.api import tokens
 from reports.evaluation.annual import weights_current
 from reports.models import (
+    ApiToken,
     Evaluation,
     Evidence,
     Job,
@@ -144,6 +146,12 @@ MATRIX = [
     ("offline-confirm",    "POST", "/offline/{q2}/confirm/",                     L,   A,    A,    D,     D),
     ("open-results",       "GET",  "/results/",                                  A,   A,    A,    A,     A),
     ("open-results",       "POST", "/results/",                                  M,   M,    M,    M,     M),
+    ("open-data",          "GET",  "/open-data/",                                A,   A,    A,    A,     A),
+    ("open-data",          "POST", "/open-data/",                                M,   M,    M,    M,     M),
+    ("open-data-package",  "GET",  "/open-data/2017/datapackage.json",           A,   A,    A,    A,     A),
+    ("open-data-package",  "POST", "/open-data/2017/datapackage.json",           M,   M,    M,    M,     M),
+    ("open-data-file",     "GET",  "/open-data/2017/results-q1.csv",             A,   A,    A,    A,     A),
+    ("open-data-file",     "POST", "/open-data/2017/results-q1.csv",             M,   M,    M,    M,     M),
     ("evaluation",         "GET",  "/evaluation/",                               L,   D,    D,    A,     A),
     ("evaluation",         "POST", "/evaluation/",                               L,   M,    M,    M,     M),
     ("evaluation-run",     "GET",  "/evaluation/run/",                           L,   M,    M,    M,     M),
@@ -175,6 +183,15 @@ MATRIX = [
     ("job-download",       "POST", "/jobs/{job}/download/",                      L,   M,    M,    M,     M),
     ("offline-job-preview", "GET", "/offline/jobs/{upload_job}/",                L,   A,    H,    H,     H),
     ("offline-job-preview", "POST", "/offline/jobs/{upload_job}/",               L,   M,    M,    M,     M),
+    # -- the API's guide and schema are public; each user makes and revokes their own keys (the owner's key here)
+    ("guide",              "GET",  "/api/v1/",                                   A,   A,    A,    A,     A),
+    ("guide",              "POST", "/api/v1/",                                   M,   M,    M,    M,     M),
+    ("schema",             "GET",  "/api/v1/schema/",                            A,   A,    A,    A,     A),
+    ("schema",             "POST", "/api/v1/schema/",                            M,   M,    M,    M,     M),
+    ("tokens",             "GET",  "/account/tokens/",                           L,   A,    A,    A,     A),
+    ("tokens",             "POST", "/account/tokens/",                           L,   A,    A,    A,     A),
+    ("token-revoke",       "GET",  "/account/tokens/{token}/revoke/",            L,   M,    M,    M,     M),
+    ("token-revoke",       "POST", "/account/tokens/{token}/revoke/",            L,   A,    H,    H,     H),
     ("logout",             "GET",  "/accounts/logout/",                          M,   M,    M,    M,     M),
     ("logout",             "POST", "/accounts/logout/",                          A,   A,    A,    A,     A),
     ("admin-index",        "GET",  "/admin/",                                    L,   L,    L,    L,     A),
@@ -218,6 +235,7 @@ def world(settings, tmp_path, report, task, periods, officer, other_officer, rev
         "notification": _notification(officer, report).pk,
         "job": _workbook_job(reviewer).pk,
         "upload_job": _upload_job(officer, periods[1]).pk,
+        "token": tokens.token_create(user=officer, name="매트릭스", days=30)[0].pk,
     }
     for user in (other_officer, reviewer, administrator):
         _notification(user, report)
@@ -317,6 +335,7 @@ ARRANGE = {
 
 
 PAYLOADS = {
+    "tokens": lambda w, name: {"name": name, "days": "30"},
     "report-approve": lambda w, comment: {"version": w.report.version, "comment": comment},
     "reports-approve": lambda w, comment: {"reports": [f"{w.report.pk}:{w.report.version}"]},
     "report-return": lambda w, comment: {"version": w.report.version, "comment": comment},
@@ -373,6 +392,7 @@ def snapshot(world) -> dict:
         "unread": Notification.objects.filter(read_at=None).count(),
         "opt_outs": MailOptOut.objects.count(),
         "jobs": list(Job.objects.order_by("pk").values_list("state", "result_file")),
+        "keys": list(ApiToken.objects.order_by("pk").values_list("user_id", "revoked_at")),
     }
 
 
@@ -405,6 +425,8 @@ EFFECTS = {
     # everyone has one unread notification (``world``): reading them all marks exactly one, one's own
     "notifications-read": lambda w, b, a: a["unread"] == b["unread"] - 1,
     "mail-settings": lambda w, b, a: a["opt_outs"] > b["opt_outs"],  # nothing ticked: every optional mail off
+    "tokens": lambda w, b, a: len(a["keys"]) == len(b["keys"]) + 1,
+    "token-revoke": lambda w, b, a: a["keys"][0][1] is not None and b["keys"][0][1] is None,
     "login": lambda w, b, a: a == b,
     "logout": lambda w, b, a: a == b,
 }
@@ -483,8 +505,12 @@ def test_permission_matrix(client, world, name, method, path, role, expected):
 
 def test_matrix_covers_every_portal_route():
     """A new route in reports/urls.py must get its row here before the suite passes."""
+    from reports.api.urls import urlpatterns as api_urlpatterns
     from reports.urls import urlpatterns
 
+    urlpatterns = urlpatterns + [
+        p for p in api_urlpatterns if getattr(p, "name", None)
+    ]  # the API's pages; its endpoints: test_api_*
     named = {row[0] for row in MATRIX}
     assert {p.name for p in urlpatterns} <= named
     assert {"login", "logout", "admin-index"} <= named

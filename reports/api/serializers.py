@@ -1,4 +1,5 @@
-"""What each endpoint answers, field by field: the schema drf-spectacular writes is read from here."""
+"""What each endpoint answers, field by field: the schema drf-spectacular writes is read from here (a serializer's
+docstring is its description in the schema, hence Korean)."""
 
 from rest_framework import serializers
 
@@ -12,6 +13,7 @@ from reports.models import (
     TaskAssessment,
     TaskScore,
 )
+from reports.opendata.datasets import INDICATOR_RESULT_COLUMNS, RESULT_COLUMNS, Column
 
 
 class PlanSerializer(serializers.ModelSerializer):
@@ -70,7 +72,7 @@ class BudgetExecutionSerializer(serializers.ModelSerializer):
 
 
 class ReportSerializer(serializers.ModelSerializer):
-    """A quarterly report as its page shows it to the same user."""
+    """분기 보고: 같은 사용자가 보고 화면에서 보는 내용."""
 
     task_number = serializers.IntegerField(source="task.number")
     task_title = serializers.CharField(source="task.title")
@@ -111,7 +113,7 @@ class ReportSerializer(serializers.ModelSerializer):
 
 
 class AssessmentSerializer(serializers.ModelSerializer):
-    """A task's stored assessment for a quarter: what the dashboards show."""
+    """과제의 분기 진단: 대시보드가 보여 주는 내용."""
 
     task_number = serializers.IntegerField(source="task.number")
     task_title = serializers.CharField(source="task.title")
@@ -167,10 +169,32 @@ class ScoreSerializer(serializers.ModelSerializer):
 
 
 class OverdueSerializer(serializers.Serializer):
-    """A task whose quarter's report is overdue (검토함's 기한 경과)."""
+    """보고 기한이 지난 과제와 분기 (검토함의 기한 경과)."""
 
     task = serializers.IntegerField(source="pk")
     task_number = serializers.IntegerField(source="number")
     task_title = serializers.CharField(source="title")
     department = serializers.CharField(source="department.name")
     quarter = serializers.IntegerField(source="overdue_quarter")
+
+
+FIELD_KINDS = {
+    "integer": serializers.IntegerField,
+    "number": serializers.FloatField,
+    "string": serializers.CharField,
+    "boolean": serializers.BooleanField,
+}
+
+
+def dataset_serializer(name: str, columns: tuple[Column, ...], description: str) -> type[serializers.Serializer]:
+    """An open dataset's row, field for field its data dictionary: the API and the files cannot differ."""
+    fields = {c.name: FIELD_KINDS[c.type](allow_null=True, label=c.title, help_text=c.description) for c in columns}
+    return type(name, (serializers.Serializer,), {"__doc__": description, **fields})
+
+
+PublishedResultSerializer = dataset_serializer(
+    "PublishedResultSerializer", RESULT_COLUMNS, "과제 하나의 분기 추진실적 (승인된 보고만)."
+)
+PublishedIndicatorSerializer = dataset_serializer(
+    "PublishedIndicatorSerializer", INDICATOR_RESULT_COLUMNS, "성과지표 하나의 분기 실적 (승인된 보고만)."
+)

@@ -54,5 +54,7 @@ def token_list(request):
 @require_POST
 def token_revoke(request, pk: int):
     token = tokens.token_revoke(user=request.user, pk=pk)
-    messages.success(request, f"토큰 {with_particle(quoted(token.name), '을')} 폐기했습니다. 이 토큰으로는 더 이상 읽을 수 없습니다.")
+    messages.success(
+        request, f"토큰 {with_particle(quoted(token.name), '을')} 폐기했습니다. 이 토큰으로는 더 이상 읽을 수 없습니다."
+    )
     return redirect("api:tokens")

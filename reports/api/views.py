@@ -19,6 +19,7 @@ from reports.evaluation import annual
 from reports.evaluation.assessments import stored_judging_missing
 from reports.evaluation.views import dashboard_selection, plan_and_years
 from reports.models import IndicatorResult, ProgressReport, ReportingPeriod, TaskScore
+from reports.opendata import datasets
 from reports.progress import permissions, selectors
 from reports.progress.services import periods_ensure
 
@@ -43,7 +44,7 @@ def _one(queryset, missing: str, **lookup):
     list=extend_schema(summary="실행계획 목록", tags=["공개"]),
     retrieve=extend_schema(
         summary="실행계획 문서",
-        description="`export_plan`과 같은 문서: 추진방안, 과제, 예산, 일정, 지표.",
+        description="계획 JSON 내보내기와 같은 문서: 추진방안, 과제, 예산, 일정, 지표.",
         tags=["공개"],
         responses=OpenApiTypes.OBJECT,
     ),
@@ -125,6 +126,52 @@ DASHBOARD_PARAMETERS = [
 ]
 
 
+RESULT_PARAMETERS = [
+    YEAR,
+    OpenApiParameter("quarter", int, enum=[1, 2, 3, 4], description="분기 (없으면 승인된 보고가 있는 최근 분기)"),
+]
+
+
+class PublishedResultViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    """The open data's result rows (``reports.opendata``): what /results/ shows, approved reports only."""
+
+    filter_backends: list = []
+    dataset_index = 0  # of ``datasets.result_datasets``: the tasks' figures, then the indicators'
+
+    def get_queryset(self):
+        plan = plan_and_years(self.request)[0]
+        quarter = self.request.query_params.get("quarter", "")
+        if quarter and quarter not in {"1", "2", "3", "4"}:
+            raise ValidationError({"quarter": ["분기는 1, 2, 3, 4 가운데 하나입니다."]})
+        shown = int(quarter) if quarter else annual.approved_quarters(plan=plan)[0] or 1
+        return datasets.table(plan, datasets.result_datasets(shown)[self.dataset_index]).records()
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="분기 추진실적",
+        description="추진실적 공개 화면과 공개 데이터의 같은 수치입니다. 승인된 보고만 담습니다.",
+        tags=["공개"],
+        parameters=RESULT_PARAMETERS,
+    )
+)
+class ResultViewSet(PublishedResultViewSet):
+    serializer_class = serializers.PublishedResultSerializer
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="분기 성과지표 실적",
+        description="과제별 성과지표의 목표·실적·달성률입니다. 승인된 보고만 담습니다.",
+        tags=["공개"],
+        parameters=RESULT_PARAMETERS,
+    )
+)
+class IndicatorResultViewSet(PublishedResultViewSet):
+    serializer_class = serializers.PublishedIndicatorSerializer
+    dataset_index = 1
+
+
 @extend_schema_view(
     list=extend_schema(
         summary="과제 진단",
@@ -168,9 +215,9 @@ class ScoreViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         return TaskScore.objects.filter(evaluation__plan=plan).select_related("task", "evaluation")
 
 
+# 검토함: one endpoint per list of the page, each read by the page's own selector (a comment, not a docstring:
+# drf-spectacular would publish a docstring as the endpoints' description).
 class InboxViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
-    """검토함: one endpoint per list of the page, each the page's own selector."""
-
     permission_classes = [WithKey]
     filter_backends: list = []
     status: str = ""

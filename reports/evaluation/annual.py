@@ -12,7 +12,7 @@ from typing import Any, Callable, Iterable, NamedTuple
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import CharField, Count, DateField, DecimalField, Q, Value
+from django.db.models import CharField, Count, DateField, DecimalField, Max, Q, Value
 from django.db.models.functions import Cast
 from django.utils import timezone
 
@@ -367,6 +367,32 @@ def plan_facts(
     as_of: datetime.date | None = None,
 ) -> PlanFacts:
     return assemble(plan_data(plan=plan, statuses=statuses, tasks=tasks), quarter=quarter, as_of=as_of)
+
+
+# ---------------------------------------------------------------- the published figures (/results/, open data)
+
+
+def approved_quarters(*, plan: Plan) -> tuple[int | None, int]:
+    """The latest quarter with an approved report (``None`` if none yet) and how many approved reports are samples."""
+    approved = ProgressReport.objects.filter(period__plan=plan, status=ProgressReport.Status.APPROVED)
+    shown = approved.aggregate(latest=Max("period__quarter"), samples=Count("pk", filter=Q(is_sample=True)))
+    return shown["latest"], shown["samples"]
+
+
+def approved_figures(*, plan: Plan, quarter: int, tasks=None) -> tuple[PlanData, PlanFacts]:
+    """What the public sees of ``quarter``: approved reports only (no drafts, submissions or returns), every
+    task's figures as of the quarter's end. The open results page and the open data both publish these."""
+    data = plan_data(plan=plan, statuses=APPROVED_ONLY, tasks=tasks)
+    return data, data.facts(quarter)
+
+
+def final_scores(*, plan: Plan, tasks=None) -> tuple[Evaluation | None, dict[int, TaskScore]]:
+    """The finalised annual evaluation, if any, and its scores by task pk (a draft evaluation is not public)."""
+    final = Evaluation.objects.filter(plan=plan, status=Evaluation.Status.FINAL).first()
+    if final is None:
+        return None, {}
+    scores = final.scores.all() if tasks is None else final.scores.filter(task__in=tasks)
+    return final, {s.task_id: s for s in scores}
 
 
 class Trail(dict):

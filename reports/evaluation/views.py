@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Max, Q, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -17,7 +17,7 @@ from initiatives.models import Plan
 from reports.evaluation import annual, charts, dashboards, scoring
 from reports.evaluation.filters import DashboardFilter
 from reports.evaluation.tables import DashboardTaskTable
-from reports.models import Evaluation, ProgressReport, TaskScore
+from reports.models import Evaluation, TaskScore
 from reports.progress import permissions, rules
 from reports.progress.paging import paginate
 from reports.progress.services import ReportActionRefused
@@ -236,15 +236,12 @@ def weights_page(request):
 def open_results(request):
     """Government 3.0 openness: approved figures only, no names, no comments, no drafts; a page of tasks."""
     plan = _plan()
-    approved = ProgressReport.objects.filter(period__plan=plan, status=ProgressReport.Status.APPROVED)
-    shown_reports = approved.aggregate(latest=Max("period__quarter"), samples=Count("pk", filter=Q(is_sample=True)))
-    quarter = shown_reports["latest"] or 1
+    latest, samples = annual.approved_quarters(plan=plan)
+    quarter = latest or 1
     pager = paginate(request, plan.tasks.order_by("number").values_list("pk", flat=True))
     shown = plan.tasks.filter(pk__in=list(pager.page))
-    data = annual.plan_data(plan=plan, statuses=(ProgressReport.Status.APPROVED,), tasks=shown)
-    facts = annual.assemble(data, quarter=quarter)
-    final = Evaluation.objects.filter(plan=plan, status=Evaluation.Status.FINAL).first()
-    scores = {s.task_id: s for s in final.scores.filter(task__in=shown)} if final else {}
+    _, facts = annual.approved_figures(plan=plan, quarter=quarter, tasks=shown)
+    final, scores = annual.final_scores(plan=plan, tasks=shown)
     rows = [{"view": v, "score": scores.get(v.task.pk)} for v in facts.tasks]
     context = {
         "plan": plan,
@@ -252,6 +249,6 @@ def open_results(request):
         "rows": rows,
         "pager": pager,
         "final": final,
-        "has_sample": shown_reports["samples"] > 0,
+        "has_sample": samples > 0,
     }
     return render(request, "reports/open_results.html", context)

@@ -122,12 +122,18 @@ def achievement_class(rate: Decimal | None) -> str | None:
     return "달성" if rate >= 1 else "미달성"
 
 
+def percent_value(rate: Decimal | None) -> Decimal | None:
+    """A rate in percent, rounded as ``percent_text`` shows it (open data publishes the number): 0.2675 → 26.8."""
+    if rate is None:
+        return None
+    return (Decimal(rate) * 100).quantize(PERCENT_PLACES, rounding=ROUND_HALF_UP)
+
+
 def percent_text(rate: Decimal | None) -> str:
     """A rate as people read it, on every page and chart: 0.2675 → "26.8%", 0.5 → "50%"; none → "–"."""
     if rate is None:
         return "–"
-    percent = (Decimal(rate) * 100).quantize(PERCENT_PLACES, rounding=ROUND_HALF_UP)
-    return f"{percent:f}".removesuffix(".0") + "%"
+    return f"{percent_value(rate):f}".removesuffix(".0") + "%"
 
 
 # ---------------------------------------------------------------- milestones

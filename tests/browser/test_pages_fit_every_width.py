@@ -18,6 +18,7 @@ from initiatives import urls as initiatives_urls
 from initiatives.models import Department
 from initiatives.resources import TaskResource
 from reports import urls as reports_urls
+from reports.api import urls as api_urls
 from reports.evaluation import annual
 from reports.models import ReportingPeriod
 from reports.notifications.services import remind
@@ -34,6 +35,9 @@ USERNAMES = {"officer": "officer15", "reviewer": "planner", "admin": "superuser"
 # GET routes that answer with something other than a page of their own.
 NOT_PAGES = {
     "plan-api": "JSON",
+    "open-data-package": "JSON",
+    "open-data-file": "a CSV, XLSX or JSON file",
+    "schema": "JSON (the OpenAPI schema)",
     "report-figures": "JSON",
     "evidence-download": "a file",
     "workbook-download": "an xlsx file",
@@ -135,6 +139,7 @@ def test_the_width_check_covers_every_get_route():
     """A new route needs a matrix row, and then is visited here as each role allowed to GET it, unless
     NOT_PAGES says why not; the routes left out answer a GET with a login redirect or a 405 only."""
     routes = {p.name for p in reports_urls.urlpatterns + initiatives_urls.urlpatterns}
+    routes |= {p.name for p in api_urls.urlpatterns if getattr(p, "name", None)}  # the API's pages
     in_matrix = {row[0] for row in MATRIX}
     assert routes <= in_matrix, f"routes missing from the permission matrix: {routes - in_matrix}"
     assert set(NOT_PAGES) <= routes

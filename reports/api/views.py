@@ -17,6 +17,7 @@ from initiatives.selectors import task_detail_queryset
 from reports.api import filters, serializers
 from reports.evaluation import annual
 from reports.evaluation.assessments import stored_judging_missing
+from reports.evaluation.filters import QUARTERS
 from reports.evaluation.views import dashboard_selection, plan_and_years
 from reports.models import IndicatorResult, ProgressReport, ReportingPeriod, TaskScore
 from reports.opendata import datasets
@@ -141,35 +142,31 @@ class PublishedResultViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     def get_queryset(self):
         plan = plan_and_years(self.request)[0]
         quarter = self.request.query_params.get("quarter", "")
-        if quarter and quarter not in {"1", "2", "3", "4"}:
+        if quarter and quarter not in dict(QUARTERS):
             raise ValidationError({"quarter": ["분기는 1, 2, 3, 4 가운데 하나입니다."]})
         shown = int(quarter) if quarter else annual.approved_quarters(plan=plan)[0] or 1
         return datasets.table(plan, datasets.result_datasets(shown)[self.dataset_index]).records()
 
 
-@extend_schema_view(
-    list=extend_schema(
-        summary="분기 추진실적",
-        description="추진실적 공개 화면과 공개 데이터의 같은 수치입니다. 승인된 보고만 담습니다.",
-        tags=["공개"],
-        parameters=RESULT_PARAMETERS,
-    )
-)
-class ResultViewSet(PublishedResultViewSet):
-    serializer_class = serializers.PublishedResultSerializer
+def published_view(serializer, dataset_index: int, summary: str, description: str):
+    attributes = {"serializer_class": serializer, "dataset_index": dataset_index}
+    view = type(serializer.__name__.replace("Serializer", "ViewSet"), (PublishedResultViewSet,), attributes)
+    schema = extend_schema(summary=summary, description=description, tags=["공개"], parameters=RESULT_PARAMETERS)
+    return extend_schema_view(list=schema)(view)
 
 
-@extend_schema_view(
-    list=extend_schema(
-        summary="분기 성과지표 실적",
-        description="과제별 성과지표의 목표·실적·달성률입니다. 승인된 보고만 담습니다.",
-        tags=["공개"],
-        parameters=RESULT_PARAMETERS,
-    )
+ResultViewSet = published_view(
+    serializers.PublishedResultSerializer,
+    0,
+    "분기 추진실적",
+    "추진실적 공개 화면과 공개 데이터의 같은 수치입니다. 승인된 보고만 담습니다.",
 )
-class IndicatorResultViewSet(PublishedResultViewSet):
-    serializer_class = serializers.PublishedIndicatorSerializer
-    dataset_index = 1
+IndicatorResultViewSet = published_view(
+    serializers.PublishedIndicatorSerializer,
+    1,
+    "분기 성과지표 실적",
+    "과제별 성과지표의 목표·실적·달성률입니다. 승인된 보고만 담습니다.",
+)
 
 
 @extend_schema_view(
